@@ -1,0 +1,225 @@
+"""SQL text rules shared by everything: identifier quoting and validation,
+and normalisation of types and expressions by PostgreSQL's own parser."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pglast
+from pglast import keywords
+from pglast.stream import RawStream
+
+MAX_IDENTIFIER_BYTES = 63
+_SIMPLE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
+# PostgreSQL's quote_ident() quotes every keyword that is not unreserved.
+_NEEDS_QUOTING_KEYWORDS = frozenset(
+    keywords.RESERVED_KEYWORDS | keywords.COL_NAME_KEYWORDS | keywords.TYPE_FUNC_NAME_KEYWORDS
+)
+RESERVED_WORDS = frozenset(keywords.RESERVED_KEYWORDS)
+
+ERR_IDENT_EMPTY = "A name cannot be empty."
+ERR_IDENT_TOO_LONG = "“{name}” is {size} bytes long; PostgreSQL allows at most 63 bytes in a name."
+ERR_IDENT_NUL = "A name cannot contain the NUL character."
+WARN_IDENT_RESERVED = "“{name}” is a reserved word in PostgreSQL; it will always be quoted."
+WARN_IDENT_QUOTED = "“{name}” is not lower-case snake_case; it will have to be quoted in SQL."
+
+
+class SqlTextError(ValueError):
+    """User-supplied SQL text (an expression or a type) that PostgreSQL's parser rejects."""
+
+
+def needs_quoting(name: str) -> bool:
+    return not _SIMPLE_IDENT.match(name) or name in _NEEDS_QUOTING_KEYWORDS
+
+
+def quote_ident(name: str) -> str:
+    """Quote ``name`` exactly when PostgreSQL needs it (the rule of ``quote_ident()``)."""
+    if needs_quoting(name):
+        return '"' + name.replace('"', '""') + '"'
+    return name
+
+
+def qualify(schema: str | None, name: str) -> str:
+    """``schema.name``, each part quoted as needed."""
+    if not schema:
+        return quote_ident(name)
+    return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def identifier_errors(name: str) -> list[str]:
+    """Reasons PostgreSQL would reject ``name`` as an identifier (empty list when valid)."""
+    if not name:
+        return [ERR_IDENT_EMPTY]
+    errors = []
+    if "\x00" in name:
+        errors.append(ERR_IDENT_NUL)
+    size = len(name.encode("utf-8"))
+    if size > MAX_IDENTIFIER_BYTES:
+        errors.append(ERR_IDENT_TOO_LONG.format(name=name, size=size))
+    return errors
+
+
+def identifier_warnings(name: str) -> list[str]:
+    """Legal but unwise names: reserved words and names that need quoting."""
+    if name in RESERVED_WORDS:
+        return [WARN_IDENT_RESERVED.format(name=name)]
+    if needs_quoting(name):
+        return [WARN_IDENT_QUOTED.format(name=name)]
+    return []
+
+
+# -- types -------------------------------------------------------------------
+
+# Internal and alias names -> the name format_type() prints.
+_TYPE_NAMES = {
+    "int4": "integer",
+    "int": "integer",
+    "integer": "integer",
+    "int8": "bigint",
+    "int2": "smallint",
+    "float4": "real",
+    "float8": "double precision",
+    "bool": "boolean",
+    "varchar": "character varying",
+    "bpchar": "character",
+    "varbit": "bit varying",
+    "bit": "bit",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone",
+    "timetz": "time with time zone",
+    "time": "time without time zone",
+}
+_WITH_PRECISION_SUFFIX = {
+    "timestamp with time zone": ("timestamp", " with time zone"),
+    "timestamp without time zone": ("timestamp", " without time zone"),
+    "time with time zone": ("time", " with time zone"),
+    "time without time zone": ("time", " without time zone"),
+}
+SERIAL_TYPES = frozenset({"serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"})
+
+
+def _const_int(node: object) -> int | None:
+    val = getattr(node, "val", None)
+    ival = getattr(val, "ival", None)
+    return int(ival) if isinstance(ival, int) else None
+
+
+def format_type_name(type_name: object) -> str:
+    """Canonical text of a pglast ``TypeName`` node (what ``format_type()`` would print)."""
+    names = [n.sval for n in type_name.names]  # type: ignore[attr-defined]
+    typmods = type_name.typmods or ()  # type: ignore[attr-defined]
+    array = "[]" if type_name.arrayBounds else ""  # type: ignore[attr-defined]
+    if type_name.setof or type_name.pct_type:  # type: ignore[attr-defined]
+        return str(RawStream()(type_name))
+    is_builtin = len(names) == 1 or (len(names) == 2 and names[0] == "pg_catalog")
+    base = names[-1]
+    mods = [_const_int(m) for m in typmods]
+    if is_builtin and base in SERIAL_TYPES and len(names) == 1:
+        canonical = {"serial4": "serial", "serial8": "bigserial", "serial2": "smallserial"}
+        return canonical.get(base, base)
+    if is_builtin and base in _TYPE_NAMES and base != "interval":
+        name = _TYPE_NAMES[base]
+        if mods and all(m is not None for m in mods):
+            modtext = "(" + ",".join(str(m) for m in mods) + ")"
+            if name in _WITH_PRECISION_SUFFIX:
+                head, tail = _WITH_PRECISION_SUFFIX[name]
+                return f"{head}{modtext}{tail}{array}"
+            return f"{name}{modtext}{array}"
+        if not mods:
+            return f"{name}{array}"
+    if is_builtin and not typmods and base != "interval":
+        return quote_ident(base) + array
+    # User-defined or unusual (interval fields, geometry(Point,4326)): let the printer decide.
+    text = str(RawStream()(type_name))
+    return text
+
+
+@lru_cache(maxsize=4096)
+def normalize_type(text: str) -> str:
+    """Canonical spelling of a PostgreSQL type: ``varchar(20)`` -> ``character varying(20)``.
+
+    Raises ``SqlTextError`` when PostgreSQL's parser does not accept ``text`` as a type.
+    """
+    text = text.strip()
+    if not text:
+        raise SqlTextError("A column needs a type.")
+    if ";" in text or "--" in text or "/*" in text:
+        raise SqlTextError(f"“{text}” is not a type.")
+    try:
+        stmts = pglast.parse_sql(f"SELECT NULL::{text}")
+    except pglast.parser.ParseError as exc:
+        raise SqlTextError(
+            f"“{text}” is not a type PostgreSQL understands: {exc.args[0]}"
+        ) from None
+    if len(stmts) != 1:
+        raise SqlTextError(f"“{text}” is not a type.")
+    stmt = stmts[0].stmt
+    targets = getattr(stmt, "targetList", None)
+    if stmt.fromClause or not targets or len(targets) != 1:
+        raise SqlTextError(f"“{text}” is not a type.")
+    val = targets[0].val
+    if type(val).__name__ != "TypeCast" or type(val.arg).__name__ != "A_Const":
+        raise SqlTextError(f"“{text}” is not a type.")
+    return format_type_name(val.typeName)
+
+
+def is_serial(type_text: str) -> bool:
+    return type_text in SERIAL_TYPES
+
+
+# -- expressions -------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def normalize_expr(text: str) -> str:
+    """An SQL expression as PostgreSQL's parser reads it, printed canonically.
+
+    ``now( )`` and ``NOW()`` both become ``now()``; ``'a'::text`` keeps its cast.
+    Raises ``SqlTextError`` naming the problem when the text is not one expression.
+    """
+    text = text.strip()
+    if not text:
+        raise SqlTextError("The expression is empty.")
+    try:
+        stmts = pglast.parse_sql(f"SELECT {text}")
+    except pglast.parser.ParseError as exc:
+        raise SqlTextError(f"PostgreSQL cannot parse “{text}”: {exc.args[0]}") from None
+    stmt = stmts[0].stmt if len(stmts) == 1 else None
+    targets = getattr(stmt, "targetList", None)
+    if (
+        stmt is None
+        or type(stmt).__name__ != "SelectStmt"
+        or not targets
+        or len(targets) != 1
+        or targets[0].name
+        or any(
+            getattr(stmt, attr, None)
+            for attr in (
+                "fromClause",
+                "whereClause",
+                "groupClause",
+                "havingClause",
+                "sortClause",
+                "limitCount",
+                "withClause",
+                "distinctClause",
+            )
+        )
+    ):
+        raise SqlTextError(f"“{text}” is not a single SQL expression.")
+    return str(RawStream()(targets[0].val))
+
+
+def normalize_query(text: str) -> str:
+    """A SELECT (view body) printed canonically by the parser."""
+    text = text.strip().rstrip(";")
+    try:
+        stmts = pglast.parse_sql(text)
+    except pglast.parser.ParseError as exc:
+        raise SqlTextError(f"PostgreSQL cannot parse the query: {exc.args[0]}") from None
+    if len(stmts) != 1 or type(stmts[0].stmt).__name__ != "SelectStmt":
+        raise SqlTextError("A view needs exactly one SELECT query.")
+    return str(RawStream()(stmts[0].stmt))
