@@ -1,0 +1,34 @@
+"""The export formats the app offers, by name. Each maps a Schema to an ExportResult."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from designer.schema.model import Schema
+from designer.sql.export import ExportResult
+from designer.sql.export_postgres import export_postgres
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    label: str
+    extension: str
+    media_type: str
+    produce: Callable[[Schema], ExportResult]
+    highlight: str = "sql"  # language for the preview
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "postgres": ExportFormat(
+        "postgres", "PostgreSQL DDL", "sql", "application/sql", export_postgres
+    ),
+}
+
+
+def export(schema: Schema, format_name: str) -> ExportResult:
+    fmt = EXPORT_FORMATS.get(format_name)
+    if fmt is None:
+        raise ValueError(f"Unknown export format “{format_name}”.")
+    return fmt.produce(schema)

@@ -1,0 +1,173 @@
+"""The editable store of a project's working design.
+
+Rows with stable ``uid``s, one table per kind of object, so the selector in
+``designer.selectors`` rebuilds the whole ``Schema`` in a fixed number of
+queries. Rarely edited kinds (domains, sequences, views, extensions, raw SQL)
+are kept as JSON documents of the schema model in ``DesignObject``.
+"""
+
+import uuid
+
+from django.db import models
+
+from projects.models import Project
+
+
+def new_uid() -> str:
+    return uuid.uuid4().hex
+
+
+class DesignTable(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="design_tables")
+    uid = models.CharField(max_length=40, default=new_uid, db_index=True)
+    schema_name = models.CharField(max_length=63, default="public")
+    name = models.CharField(max_length=63)
+    comment = models.TextField(blank=True)
+    group = models.CharField(max_length=63, blank=True)
+    color = models.CharField(max_length=20, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    # Partitioning, inheritance, RLS, policies, EXCLUDE constraints, storage
+    # options and primary-key extras, as schema-model JSON.
+    options = models.JSONField(default=dict, blank=True)
+    # Optimistic concurrency: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["schema_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "schema_name", "name"], name="design_table_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+class DesignColumn(models.Model):
+    table = models.ForeignKey(DesignTable, on_delete=models.CASCADE, related_name="columns")
+    uid = models.CharField(max_length=40, default=new_uid, db_index=True)
+    name = models.CharField(max_length=63)
+    data_type = models.CharField(max_length=200)
+    nullable = models.BooleanField(default=True)
+    default = models.TextField(null=True, blank=True)
+    identity = models.CharField(max_length=12, blank=True)  # "", "ALWAYS", "BY DEFAULT"
+    identity_options = models.TextField(null=True, blank=True)
+    generated = models.TextField(null=True, blank=True)
+    generated_kind = models.CharField(max_length=8, default="STORED")
+    collation = models.CharField(max_length=100, null=True, blank=True)
+    comment = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["table_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "name"], name="design_column_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConstraintKind(models.TextChoices):
+    PRIMARY = "primary", "Primary key"
+    UNIQUE = "unique", "Unique"
+    CHECK = "check", "Check"
+    FOREIGN = "foreign", "Foreign key"
+
+
+class DesignConstraint(models.Model):
+    table = models.ForeignKey(DesignTable, on_delete=models.CASCADE, related_name="constraints")
+    uid = models.CharField(max_length=40, default=new_uid, db_index=True)
+    kind = models.CharField(max_length=10, choices=ConstraintKind.choices)
+    name = models.CharField(max_length=63, null=True, blank=True)
+    columns = models.JSONField(default=list, blank=True)
+    expression = models.TextField(null=True, blank=True)  # CHECK body
+    ref_schema = models.CharField(max_length=63, blank=True)
+    ref_table = models.CharField(max_length=63, blank=True)
+    ref_columns = models.JSONField(default=list, blank=True)
+    on_delete = models.CharField(max_length=12, default="NO ACTION")
+    on_update = models.CharField(max_length=12, default="NO ACTION")
+    match = models.CharField(max_length=8, default="SIMPLE")
+    deferrable = models.BooleanField(default=False)
+    initially_deferred = models.BooleanField(default=False)
+    not_valid = models.BooleanField(default=False)
+    # include, nulls_not_distinct, without_overlaps, period, no_inherit, ...
+    options = models.JSONField(default=dict, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["table_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.kind} {self.columns}"
+
+
+class DesignIndex(models.Model):
+    table = models.ForeignKey(DesignTable, on_delete=models.CASCADE, related_name="indexes")
+    uid = models.CharField(max_length=40, default=new_uid, db_index=True)
+    name = models.CharField(max_length=63)
+    method = models.CharField(max_length=20, default="btree")
+    unique = models.BooleanField(default=False)
+    parts = models.JSONField(default=list)  # IndexPart documents
+    include = models.JSONField(default=list, blank=True)
+    where = models.TextField(null=True, blank=True)
+    nulls_not_distinct = models.BooleanField(default=False)
+    purpose = models.TextField(blank=True)
+    options = models.JSONField(default=dict, blank=True)  # with_options, tablespace, comment
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["table_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DesignEnum(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="design_enums")
+    uid = models.CharField(max_length=40, default=new_uid, db_index=True)
+    schema_name = models.CharField(max_length=63, default="public")
+    name = models.CharField(max_length=63)
+    values = models.JSONField(default=list)
+    comment = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["schema_name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "schema_name", "name"], name="design_enum_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schema_name}.{self.name}"
+
+
+class ObjectKind(models.TextChoices):
+    NAMESPACE = "namespace", "Schema"
+    SCHEMA_COMMENT = "schema_comment", "Schema comment"
+    EXTENSION = "extension", "Extension"
+    DOMAIN = "domain", "Domain"
+    SEQUENCE = "sequence", "Sequence"
+    VIEW = "view", "View"
+    RAW = "raw", "Raw SQL"
+
+
+class DesignObject(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="design_objects")
+    uid = models.CharField(max_length=40, default=new_uid, db_index=True)
+    kind = models.CharField(max_length=20, choices=ObjectKind.choices)
+    position = models.PositiveIntegerField(default=0)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.position}"
