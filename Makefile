@@ -1,0 +1,44 @@
+# ERD Designer. `make run` and `make test` set everything up themselves.
+SHELL := /bin/bash
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint bench bench-quick doctor setup setup-test migrate
+
+setup:
+	@scripts/bootstrap.sh
+
+setup-test:
+	@scripts/bootstrap.sh --browser
+
+migrate: setup
+	@$(PY) manage.py migrate --noinput -v0
+
+## Set up, load the demo project and an admin account, serve on 127.0.0.1:8000.
+run: migrate
+	@$(PY) manage.py ensure_admin
+	@$(PY) manage.py seed_demo
+	@echo "==> ERD Designer on http://$(HOST):$(PORT)/  (demo project: http://$(HOST):$(PORT)/p/demo/)"
+	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Set up (with Chromium), lint, and run the whole test suite.
+test: setup-test
+	@$(MAKE) --no-print-directory lint
+	@scripts/run-tests.sh
+
+lint: setup
+	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
+	@$(PY) -m mypy
+
+## Benchmarks: print figures and ratios against baselines measured in the same run.
+bench: setup
+	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(PY) $$b || exit 1; done
+
+bench-quick: setup
+	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(PY) $$b --quick || exit 1; done
+
+## Check the real parts: dot, PostgreSQL (embedded or ERD_PG_DSN), Chromium.
+doctor: setup
+	@$(PY) manage.py doctor
