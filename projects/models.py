@@ -54,3 +54,25 @@ class Membership(models.Model):
 
     def allows(self, needed: str) -> bool:
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(needed)]
+
+
+class Version(models.Model):
+    """A named snapshot of a project's design, stored as schema-model JSON."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(max_length=100)
+    message = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    schema_json = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="version_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.slug}@{self.name}"
