@@ -76,3 +76,127 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.slug}@{self.name}"
+
+
+class AnchorKind(models.TextChoices):
+    PROJECT = "project", "Project"
+    TABLE = "table", "Table"
+    COLUMN = "column", "Column"
+    VERSION = "version", "Version"
+
+
+class Comment(models.Model):
+    """A comment; top-level comments are threads, replies point at their thread."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    thread = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    anchor_kind = models.CharField(max_length=10, choices=AnchorKind.choices, default="project")
+    # The stable uid of the table or column, or the version's name; empty for the project.
+    anchor = models.CharField(max_length=100, blank=True)
+    # Human label of the anchor when the comment was made ("public.orders.total").
+    anchor_label = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class ReviewState(models.TextChoices):
+    OPEN = "open", "Open"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    CLOSED = "closed", "Closed"
+
+
+class ReviewRequest(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    # What is reviewed: a version against a base version (or nothing: the whole design).
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="+")
+    base_version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=ReviewState.choices, default="open")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReviewerDecision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+
+class ReviewAssignment(models.Model):
+    review = models.ForeignKey(ReviewRequest, on_delete=models.CASCADE, related_name="assignments")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(max_length=20, choices=ReviewerDecision.choices, default="pending")
+    note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "reviewer"], name="review_unique_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} {self.decision}"
+
+
+class Activity(models.Model):
+    """Who changed what, when, with a before/after summary."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    verb = models.CharField(max_length=40)
+    object_kind = models.CharField(max_length=20)
+    object_name = models.CharField(max_length=200)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_kind} {self.object_name}"
+
+
+class ShareLink(models.Model):
+    """A read-only link with an unguessable token: diagram, DDL and document, nothing else."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    label = models.CharField(max_length=100, blank=True)
+
+    def __str__(self) -> str:
+        return self.label or self.token[:8]

@@ -49,3 +49,340 @@ def project_create(*, owner, name: str, slug: str = "", description: str = "") -
     )
     Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     return project
+
+
+# -- members ------------------------------------------------------------------------
+
+ERR_NO_SUCH_USER = "No user with the username or email “{who}”."
+ERR_ALREADY_MEMBER = "{user} is already a member of this project."
+ERR_NOT_MEMBER = "{user} is not a member of this project."
+ERR_OWNER_ROLE = "Use “transfer ownership” to make someone the owner."
+ERR_LAST_OWNER = "The owner cannot be removed or demoted; transfer ownership first."
+ERR_BAD_ROLE = "“{role}” is not a role."
+
+
+def _find_user(who: str):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    who = who.strip()
+    user = users.filter(username=who).first() or (
+        users.filter(email__iexact=who).first() if "@" in who else None
+    )
+    if user is None:
+        raise ProjectError(ERR_NO_SUCH_USER.format(who=who), "who")
+    return user
+
+
+def _role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ProjectError(ERR_BAD_ROLE.format(role=role), "role") from None
+
+
+@transaction.atomic
+def member_invite(*, project: Project, who: str, role: str, actor=None) -> Membership:
+    """Add an existing user (by username or email) with a role other than owner."""
+    user = _find_user(who)
+    role = _role(role)
+    if role == Role.OWNER:
+        raise ProjectError(ERR_OWNER_ROLE, "role")
+    if Membership.objects.filter(project=project, user=user).exists():
+        raise ProjectError(ERR_ALREADY_MEMBER.format(user=user.username), "who")
+    membership = Membership.objects.create(project=project, user=user, role=role)
+    activity_log(
+        project=project, actor=actor, verb="invited", kind="member", name=user.username, after=role
+    )
+    return membership
+
+
+@transaction.atomic
+def member_set_role(*, project: Project, user, role: str, actor=None) -> None:
+    role = _role(role)
+    membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
+    if membership is None:
+        raise ProjectError(ERR_NOT_MEMBER.format(user=user.username), "who")
+    if role == Role.OWNER:
+        raise ProjectError(ERR_OWNER_ROLE, "role")
+    if membership.role == Role.OWNER:
+        raise ProjectError(ERR_LAST_OWNER, "role")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    activity_log(
+        project=project,
+        actor=actor,
+        verb="changed role",
+        kind="member",
+        name=user.username,
+        before=before,
+        after=role,
+    )
+
+
+@transaction.atomic
+def member_remove(*, project: Project, user, actor=None) -> None:
+    membership = Membership.objects.filter(project=project, user=user).first()
+    if membership is None:
+        raise ProjectError(ERR_NOT_MEMBER.format(user=user.username), "who")
+    if membership.role == Role.OWNER:
+        raise ProjectError(ERR_LAST_OWNER, "who")
+    membership.delete()
+    activity_log(
+        project=project,
+        actor=actor,
+        verb="removed",
+        kind="member",
+        name=user.username,
+        before=membership.role,
+    )
+
+
+@transaction.atomic
+def ownership_transfer(*, project: Project, to_user, actor=None) -> None:
+    """Make ``to_user`` (already a member) the owner; the old owner becomes an editor."""
+    target = Membership.objects.select_for_update().filter(project=project, user=to_user).first()
+    if target is None:
+        raise ProjectError(ERR_NOT_MEMBER.format(user=to_user.username), "who")
+    Membership.objects.filter(project=project, role=Role.OWNER).update(role=Role.EDITOR)
+    target.role = Role.OWNER
+    target.save(update_fields=["role"])
+    activity_log(
+        project=project,
+        actor=actor,
+        verb="transferred ownership",
+        kind="member",
+        name=to_user.username,
+        after=Role.OWNER,
+    )
+
+
+# -- activity --------------------------------------------------------------------------
+
+
+def activity_log(
+    *, project: Project, actor, verb: str, kind: str, name: str, before: str = "", after: str = ""
+):
+    from projects.models import Activity
+
+    return Activity.objects.create(
+        project=project,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        verb=verb,
+        object_kind=kind,
+        object_name=name[:200],
+        before=before[:2000],
+        after=after[:2000],
+    )
+
+
+# -- comments -----------------------------------------------------------------------------
+
+ERR_COMMENT_EMPTY = "Write something first."
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    project: Project,
+    author,
+    body: str,
+    anchor_kind: str = "project",
+    anchor: str = "",
+    anchor_label: str = "",
+    thread=None,
+):
+    from projects.models import AnchorKind, Comment
+
+    body = body.strip()
+    if not body:
+        raise ProjectError(ERR_COMMENT_EMPTY, "body")
+    if thread is not None:
+        if thread.project_id != project.pk:
+            raise ProjectError("That thread belongs to another project.", "thread")
+        thread = thread.thread or thread  # replies attach to the thread, not to a reply
+        anchor_kind, anchor, anchor_label = thread.anchor_kind, thread.anchor, thread.anchor_label
+        if thread.resolved:
+            thread.resolved = False  # a reply reopens the discussion
+            thread.save(update_fields=["resolved"])
+    AnchorKind(anchor_kind)
+    return Comment.objects.create(
+        project=project,
+        author=author,
+        body=body,
+        anchor_kind=anchor_kind,
+        anchor=anchor,
+        anchor_label=anchor_label,
+        thread=thread,
+    )
+
+
+@transaction.atomic
+def comment_set_resolved(*, comment, resolved: bool) -> None:
+    thread = comment.thread or comment
+    thread.resolved = resolved
+    thread.save(update_fields=["resolved"])
+
+
+def unresolved_threads_by_anchor(project: Project) -> dict[str, int]:
+    """anchor -> number of unresolved threads (one query), for markers in editor and diagram."""
+    from django.db.models import Count
+
+    from projects.models import Comment
+
+    rows = (
+        Comment.objects.filter(project=project, thread__isnull=True, resolved=False)
+        .values("anchor_kind", "anchor")
+        .annotate(n=Count("id"))
+    )
+    return {f"{r['anchor_kind']}:{r['anchor']}": r["n"] for r in rows}
+
+
+# -- share links ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def share_link_create(*, project: Project, actor, label: str = "", expires_at=None):
+    import secrets
+
+    from projects.models import ShareLink
+
+    link = ShareLink.objects.create(
+        project=project,
+        token=secrets.token_urlsafe(32),
+        created_by=actor,
+        label=label.strip()[:100],
+        expires_at=expires_at,
+    )
+    activity_log(
+        project=project,
+        actor=actor,
+        verb="created",
+        kind="share link",
+        name=link.label or link.token[:8],
+    )
+    return link
+
+
+@transaction.atomic
+def share_link_revoke(*, link, actor=None) -> None:
+    from django.utils import timezone
+
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    activity_log(
+        project=link.project,
+        actor=actor,
+        verb="revoked",
+        kind="share link",
+        name=link.label or link.token[:8],
+    )
+
+
+def share_link_project(token: str) -> Project | None:
+    """The project a live share link opens, or None (unknown, revoked or expired)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from projects.models import ShareLink
+
+    link = (
+        ShareLink.objects.select_related("project")
+        .filter(token=token, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .first()
+    )
+    return link.project if link else None
+
+
+# -- reviews ----------------------------------------------------------------------------------
+
+ERR_REVIEW_NO_REVIEWERS = "Name at least one reviewer."
+ERR_REVIEWER_ROLE = "{user} cannot review: reviewers need the reviewer, editor or owner role."
+ERR_NOT_A_REVIEWER = "You are not a reviewer of this request."
+
+
+@transaction.atomic
+def review_request_create(
+    *,
+    project: Project,
+    author,
+    title: str,
+    version,
+    reviewers,
+    base_version=None,
+    description: str = "",
+):
+    from projects.models import ReviewAssignment, ReviewRequest
+
+    title = title.strip()
+    if not title:
+        raise ProjectError("Give the review a title.", "title")
+    reviewers = list(reviewers)
+    if not reviewers:
+        raise ProjectError(ERR_REVIEW_NO_REVIEWERS, "reviewers")
+    for user in reviewers:
+        membership = Membership.objects.filter(project=project, user=user).first()
+        if membership is None or not membership.allows(Role.REVIEWER):
+            raise ProjectError(ERR_REVIEWER_ROLE.format(user=user.username), "reviewers")
+    review = ReviewRequest.objects.create(
+        project=project,
+        author=author,
+        title=title,
+        description=description.strip(),
+        version=version,
+        base_version=base_version,
+    )
+    ReviewAssignment.objects.bulk_create(
+        [ReviewAssignment(review=review, reviewer=u) for u in reviewers]
+    )
+    activity_log(
+        project=project,
+        actor=author,
+        verb="requested review",
+        kind="review",
+        name=title,
+        after=version.name,
+    )
+    return review
+
+
+@transaction.atomic
+def review_decide(*, review, reviewer, decision: str, note: str = "") -> str:
+    """Record a reviewer's decision; returns the review's new state."""
+    from django.utils import timezone
+
+    from projects.models import ReviewAssignment, ReviewerDecision, ReviewState
+
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .filter(review=review, reviewer=reviewer)
+        .first()
+    )
+    if assignment is None:
+        raise ProjectError(ERR_NOT_A_REVIEWER, "decision")
+    ReviewerDecision(decision)
+    assignment.decision, assignment.note, assignment.decided_at = (
+        decision,
+        note.strip(),
+        timezone.now(),
+    )
+    assignment.save()
+    decisions = set(review.assignments.values_list("decision", flat=True))
+    if ReviewerDecision.CHANGES_REQUESTED in decisions:
+        state = ReviewState.CHANGES_REQUESTED
+    elif decisions == {ReviewerDecision.APPROVED}:
+        state = ReviewState.APPROVED
+    else:
+        state = ReviewState.OPEN
+    review.state = state
+    review.save(update_fields=["state"])
+    activity_log(
+        project=review.project,
+        actor=reviewer,
+        verb=decision.replace("_", " "),
+        kind="review",
+        name=review.title,
+    )
+    return state

@@ -129,9 +129,31 @@ def _lock_table(table: DesignTable) -> DesignTable:
 # -- whole schema ------------------------------------------------------------------
 
 
+def validate_schema(schema: m.Schema) -> None:
+    """Refuse a schema the design store cannot hold: duplicate or invalid names."""
+    seen_tables: set[tuple[str, str]] = set()
+    for t in schema.tables:
+        check_name(t.name)
+        if (t.schema, t.name) in seen_tables:
+            raise DesignError(ERR_DUPLICATE_TABLE.format(name=t.name, schema=t.schema), "name")
+        seen_tables.add((t.schema, t.name))
+        seen_columns: set[str] = set()
+        for c in t.columns:
+            check_name(c.name)
+            if c.name in seen_columns:
+                raise DesignError(ERR_DUPLICATE_COLUMN.format(table=t.name, name=c.name), "name")
+            seen_columns.add(c.name)
+    seen_enums: set[tuple[str, str]] = set()
+    for e in schema.enums:
+        if (e.schema, e.name) in seen_enums:
+            raise DesignError(ERR_DUPLICATE_ENUM.format(name=e.name, schema=e.schema), "name")
+        seen_enums.add((e.schema, e.name))
+
+
 @transaction.atomic
 def schema_replace(*, project: Project, schema: m.Schema) -> None:
     """Replace the project's working design with ``schema`` (import, restore a version)."""
+    validate_schema(schema)
     DesignTable.objects.filter(project=project).delete()
     DesignEnum.objects.filter(project=project).delete()
     DesignObject.objects.filter(project=project).delete()

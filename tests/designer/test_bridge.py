@@ -10,6 +10,7 @@ from designer.schema import model as m
 from designer.schema.sqltext import normalize_expr
 from designer.selectors import project_schema
 from designer.services.design import schema_replace
+from designer.services.errors import DesignError
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,13 @@ def _rich_schema() -> m.Schema:
         name="events",
         schema="audit",
         columns=(
-            m.Column("id", "bigint", nullable=False, identity="BY DEFAULT", identity_options="START WITH 10"),
+            m.Column(
+                "id",
+                "bigint",
+                nullable=False,
+                identity="BY DEFAULT",
+                identity_options="START WITH 10",
+            ),
             m.Column("at", "timestamp with time zone", nullable=False),
             m.Column("body", "text", collation="C", comment="raw"),
             m.Column("len", "integer", generated=normalize_expr("length(body)")),
@@ -44,7 +51,9 @@ def _rich_schema() -> m.Schema:
     child = m.Table(
         name="events_2024",
         schema="audit",
-        partition_of=m.PartitionOf("audit", "events", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"),
+        partition_of=m.PartitionOf(
+            "audit", "events", "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"
+        ),
     )
     orders = dataclasses.replace(
         orders,
@@ -52,16 +61,32 @@ def _rich_schema() -> m.Schema:
             *orders.indexes,
             m.Index(
                 "orders_lower_idx",
-                (m.IndexPart(expression="lower(status::text)", opclass="text_pattern_ops", nulls_first=True),),
+                (
+                    m.IndexPart(
+                        expression="lower(status::text)",
+                        opclass="text_pattern_ops",
+                        nulls_first=True,
+                    ),
+                ),
                 include=("total",),
                 with_options=("fillfactor=80",),
                 comment="index comment",
             ),
         ),
-        uniques=(m.UniqueConstraint(("customer_id", "placed_at"), nulls_not_distinct=True, include=("total",)),),
+        uniques=(
+            m.UniqueConstraint(
+                ("customer_id", "placed_at"), nulls_not_distinct=True, include=("total",)
+            ),
+        ),
         foreign_keys=(
             *orders.foreign_keys[:1],
-            dataclasses.replace(orders.foreign_keys[1], deferrable=True, initially_deferred=True, not_valid=True, match="FULL"),
+            dataclasses.replace(
+                orders.foreign_keys[1],
+                deferrable=True,
+                initially_deferred=True,
+                not_valid=True,
+                match="FULL",
+            ),
         ),
     )
     return dataclasses.replace(
@@ -73,7 +98,11 @@ def _rich_schema() -> m.Schema:
         domains=(m.Domain("email", "citext", checks=(m.CheckConstraint("VALUE ~ '@'"),)),),
         sequences=(m.Sequence("invoice_no", start=1000, owned_by="public.orders.id"),),
         views=(m.View("big_orders", "SELECT id FROM orders WHERE total > 100"),),
-        raw=(m.RawStatement("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$SELECT 1$$", phase="pre"),),
+        raw=(
+            m.RawStatement(
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$SELECT 1$$", phase="pre"
+            ),
+        ),
     )
 
 
@@ -92,7 +121,9 @@ def test_ids_are_assigned_and_survive_a_second_round_trip(project):
     schema_replace(project=project, schema=first)
     second = project_schema(project)
     assert [t.id for t in second.tables] == [t.id for t in first.tables]
-    assert [c.id for t in second.tables for c in t.columns] == [c.id for t in first.tables for c in t.columns]
+    assert [c.id for t in second.tables for c in t.columns] == [
+        c.id for t in first.tables for c in t.columns
+    ]
 
 
 def test_reading_a_design_takes_the_same_number_of_queries_for_10_or_100_tables(
@@ -124,6 +155,6 @@ def test_a_failed_replace_leaves_the_design_as_it_was(project):
     schema_replace(project=project, schema=demo_schema())
     before = project_schema(project)
     duplicate = m.Schema(tables=(m.Table("a"), m.Table("a")))
-    with pytest.raises(Exception):
+    with pytest.raises(DesignError, match="already exists"):
         schema_replace(project=project, schema=duplicate)
     assert project_schema(project) == before

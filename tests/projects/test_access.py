@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def users():
     make = get_user_model().objects.create_user
-    return {name: make(name, password="pw-long-enough-1") for name in ("owner", "viewer", "stranger")}
+    return {
+        name: make(name, password="pw-long-enough-1") for name in ("owner", "viewer", "stranger")
+    }
 
 
 def test_creator_owns_the_project(users):

@@ -48,7 +48,7 @@ def _unchanged(project, action):
 
 
 def test_new_table_gets_an_identity_primary_key(project):
-    table, warnings = svc.table_create(project=project, name="accounts")
+    _, warnings = svc.table_create(project=project, name="accounts")
     t = project_schema(project).table("accounts")
     assert warnings == []
     assert t.primary_key.columns == ("id",)
@@ -115,7 +115,11 @@ def test_set_null_on_a_not_null_column_is_refused(project, two_tables):
     err = _unchanged(
         project,
         lambda: svc.foreign_key_create(
-            table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"], on_delete="SET NULL"
+            table=posts,
+            columns=["author_id"],
+            ref_table=users,
+            ref_columns=["id"],
+            on_delete="SET NULL",
         ),
     )
     assert err.message == ERR_FK_SET_NULL_NOT_NULL.format(column="author_id")
@@ -165,7 +169,9 @@ def test_changing_only_the_fk_column_type_is_refused(project, two_tables):
     column = DesignColumn.objects.get(table=posts, name="author_id")
     err = _unchanged(
         project,
-        lambda: svc.column_update(column=column, name="author_id", data_type="text", nullable=False),
+        lambda: svc.column_update(
+            column=column, name="author_id", data_type="text", nullable=False
+        ),
     )
     assert "needs matching types" in err.message
 
