@@ -57,6 +57,7 @@ from designer.services.errors import (
     DesignError,
 )
 from projects.models import Project
+from projects.services import activity_log
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
@@ -95,9 +96,28 @@ def comparable_type(type_text: str) -> str:
     return _SERIAL_BASE.get(type_text, type_text)
 
 
-def touch(project: Project) -> None:
+def touch(
+    project: Project,
+    actor: Any = None,
+    verb: str = "",
+    kind: str = "",
+    name: str = "",
+    before: str = "",
+    after: str = "",
+) -> None:
+    """Bump the project's revision and record the edit in its activity log."""
     Project.objects.filter(pk=project.pk).update(revision=F("revision") + 1)
     project.refresh_from_db(fields=["revision", "updated_at"])
+    if verb:
+        activity_log(
+            project=project,
+            actor=actor,
+            verb=verb,
+            kind=kind,
+            name=name,
+            before=before,
+            after=after,
+        )
 
 
 def _bump(table: DesignTable) -> None:
@@ -151,7 +171,7 @@ def validate_schema(schema: m.Schema) -> None:
 
 
 @transaction.atomic
-def schema_replace(*, project: Project, schema: m.Schema) -> None:
+def schema_replace(*, actor: Any = None, project: Project, schema: m.Schema) -> None:
     """Replace the project's working design with ``schema`` (import, restore a version)."""
     validate_schema(schema)
     DesignTable.objects.filter(project=project).delete()
@@ -213,7 +233,7 @@ def schema_replace(*, project: Project, schema: m.Schema) -> None:
             for i, (kind, data) in enumerate(bridge.object_documents(schema))
         ]
     )
-    touch(project)
+    touch(project, actor, "replaced", "design", project.name, after=f"{len(schema.tables)} tables")
 
 
 # -- tables -------------------------------------------------------------------------
@@ -222,6 +242,7 @@ def schema_replace(*, project: Project, schema: m.Schema) -> None:
 @transaction.atomic
 def table_create(
     *,
+    actor: Any = None,
     project: Project,
     name: str,
     schema_name: str = "public",
@@ -261,13 +282,14 @@ def table_create(
             position=0,
         )
         DesignConstraint.objects.create(table=table, kind=ConstraintKind.PRIMARY, columns=["id"])
-    touch(project)
+    touch(project, actor, "created", "table", f"{schema_name}.{name}")
     return table, warnings
 
 
 @transaction.atomic
 def table_update(
     *,
+    actor: Any = None,
     table: DesignTable,
     name: str,
     schema_name: str = "public",
@@ -302,16 +324,34 @@ def table_update(
             ref_schema=table.schema_name,
             ref_table=table.name,
         ).update(ref_schema=schema_name, ref_table=name)
+    before = _table_summary(table)
     table.name, table.schema_name = name, schema_name
     table.comment, table.group, table.color = comment.strip(), group.strip(), color
     table.save(update_fields=["name", "schema_name", "comment", "group", "color"])
     _bump(table)
-    touch(table.project)
+    touch(
+        table.project,
+        actor,
+        "changed",
+        "table",
+        table.qualified_name,
+        before,
+        _table_summary(table),
+    )
     return warnings
 
 
+def _table_summary(table: DesignTable) -> str:
+    parts = [table.qualified_name]
+    if table.comment:
+        parts.append(f"comment: {table.comment}")
+    if table.group:
+        parts.append(f"group: {table.group}")
+    return "; ".join(parts)
+
+
 @transaction.atomic
-def table_delete(*, table: DesignTable) -> int:
+def table_delete(*, actor: Any = None, table: DesignTable) -> int:
     """Delete a table and the foreign keys of other tables that point at it; returns their count."""
     referencing = DesignConstraint.objects.filter(
         table__project_id=table.project_id,
@@ -320,9 +360,9 @@ def table_delete(*, table: DesignTable) -> int:
         ref_table=table.name,
     ).exclude(table=table)
     dropped, _ = referencing.delete()
-    project = table.project
+    project, name = table.project, table.qualified_name
     table.delete()
-    touch(project)
+    touch(project, actor, "deleted", "table", name)
     return dropped
 
 
@@ -425,6 +465,7 @@ def _set_single_column_flag(table: DesignTable, column: str, kind: str, on: bool
 @transaction.atomic
 def column_add(
     *,
+    actor: Any = None,
     table: DesignTable,
     name: str,
     data_type: str,
@@ -458,13 +499,21 @@ def column_add(
     if unique:
         _set_single_column_flag(table, name, ConstraintKind.UNIQUE, True)
     _bump(table)
-    touch(table.project)
+    touch(
+        table.project,
+        actor,
+        "added",
+        "column",
+        f"{table.qualified_name}.{name}",
+        after=_column_summary(column),
+    )
     return column, warnings
 
 
 @transaction.atomic
 def column_update(
     *,
+    actor: Any = None,
     column: DesignColumn,
     name: str,
     data_type: str,
@@ -487,6 +536,7 @@ def column_update(
         data_type=data_type, default=default, identity=identity, generated=generated
     )
     old_name = column.name
+    before = _column_summary(column)
     if name != old_name and DesignColumn.objects.filter(table=table, name=name).exists():
         raise DesignError(ERR_DUPLICATE_COLUMN.format(table=table.name, name=name), "name")
     mismatch = _fk_mismatches(table, old_name, values["data_type"])
@@ -510,8 +560,28 @@ def column_update(
         _set_single_column_flag(table, name, ConstraintKind.UNIQUE, unique)
     _check_set_null(table)
     _bump(table)
-    touch(table.project)
+    column.refresh_from_db()
+    touch(
+        table.project,
+        actor,
+        "changed",
+        "column",
+        f"{table.qualified_name}.{name}",
+        before,
+        _column_summary(column),
+    )
     return warnings
+
+
+def _column_summary(column: DesignColumn) -> str:
+    text = f"{column.name} {column.data_type}"
+    if not column.nullable:
+        text += " NOT NULL"
+    if column.default:
+        text += f" DEFAULT {column.default}"
+    if column.identity:
+        text += f" GENERATED {column.identity} AS IDENTITY"
+    return text
 
 
 def _rename_in(names: Sequence[str], old: str, new: str) -> list[str]:
@@ -550,7 +620,7 @@ def _check_set_null(table: DesignTable) -> None:
 
 
 @transaction.atomic
-def column_delete(*, column: DesignColumn) -> None:
+def column_delete(*, actor: Any = None, column: DesignColumn) -> None:
     """Delete a column and every key, index or foreign key that used it."""
     table = _lock_table(column.table)
     name = column.name
@@ -578,13 +648,14 @@ def column_delete(*, column: DesignColumn) -> None:
     ):
         if name in fk.ref_columns:
             fk.delete()
+    before = _column_summary(column)
     column.delete()
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, "deleted", "column", f"{table.qualified_name}.{name}", before)
 
 
 @transaction.atomic
-def column_move(*, column: DesignColumn, offset: int) -> None:
+def column_move(*, actor: Any = None, column: DesignColumn, offset: int) -> None:
     """Move a column up (offset -1) or down (+1) in its table."""
     table = _lock_table(column.table)
     columns = list(DesignColumn.objects.filter(table=table).order_by("position", "id"))
@@ -596,7 +667,7 @@ def column_move(*, column: DesignColumn, offset: int) -> None:
             c.position = i
             c.save(update_fields=["position"])
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, "moved", "column", f"{table.qualified_name}.{column.name}")
 
 
 # -- foreign keys, checks, indexes -------------------------------------------------------
@@ -621,6 +692,7 @@ def _require_columns(
 @transaction.atomic
 def foreign_key_create(
     *,
+    actor: Any = None,
     table: DesignTable,
     columns: Sequence[str],
     ref_table: DesignTable,
@@ -689,20 +761,30 @@ def foreign_key_create(
         position=position,
     )
     _bump(table)
-    touch(table.project)
+    touch(
+        table.project,
+        actor,
+        "added",
+        "foreign key",
+        f"{table.qualified_name}({', '.join(columns)})",
+        after=f"→ {ref_table.qualified_name}({', '.join(ref_columns)}) ON DELETE {on_delete}",
+    )
     return fk
 
 
 @transaction.atomic
-def constraint_delete(*, constraint: DesignConstraint) -> None:
+def constraint_delete(*, actor: Any = None, constraint: DesignConstraint) -> None:
     table = _lock_table(constraint.table)
+    label = f"{table.qualified_name}: {constraint.name or constraint.kind} ({', '.join(constraint.columns) or constraint.expression})"
     constraint.delete()
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, "deleted", constraint.get_kind_display().lower(), label)
 
 
 @transaction.atomic
-def check_create(*, table: DesignTable, expression: str, name: str = "") -> DesignConstraint:
+def check_create(
+    *, actor: Any = None, table: DesignTable, expression: str, name: str = ""
+) -> DesignConstraint:
     table = _lock_table(table)
     body = _expr(expression, "expression")
     if body is None:
@@ -718,13 +800,18 @@ def check_create(*, table: DesignTable, expression: str, name: str = "") -> Desi
         position=DesignConstraint.objects.filter(table=table).count(),
     )
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, "added", "check", table.qualified_name, after=body)
     return check
 
 
 @transaction.atomic
 def unique_create(
-    *, table: DesignTable, columns: Sequence[str], name: str = "", nulls_not_distinct: bool = False
+    *,
+    actor: Any = None,
+    table: DesignTable,
+    columns: Sequence[str],
+    name: str = "",
+    nulls_not_distinct: bool = False,
 ) -> DesignConstraint:
     table = _lock_table(table)
     columns = [c for c in columns if c]
@@ -743,7 +830,7 @@ def unique_create(
         position=DesignConstraint.objects.filter(table=table).count(),
     )
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, "added", "unique", f"{table.qualified_name}({', '.join(columns)})")
     return constraint
 
 
@@ -805,6 +892,7 @@ def _split_names(text: str | Sequence[str]) -> list[str]:
 @transaction.atomic
 def index_save(
     *,
+    actor: Any = None,
     table: DesignTable,
     name: str,
     parts: str,
@@ -844,6 +932,7 @@ def index_save(
             purpose=purpose.strip(),
         )
     )
+    verb = "added" if index is None else "changed"
     if index is None:
         index = DesignIndex.objects.create(
             table=table, position=DesignIndex.objects.filter(table=table).count(), **fields
@@ -854,16 +943,16 @@ def index_save(
                 setattr(index, key, value)
         index.save()
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, verb, "index", f"{table.schema_name}.{name}", after=parts.strip())
     return index, warnings
 
 
 @transaction.atomic
-def index_delete(*, index: DesignIndex) -> None:
+def index_delete(*, actor: Any = None, index: DesignIndex) -> None:
     table = _lock_table(index.table)
     index.delete()
     _bump(table)
-    touch(table.project)
+    touch(table.project, actor, "deleted", "index", f"{table.schema_name}.{index.name}")
 
 
 # -- enums -------------------------------------------------------------------------------
@@ -889,6 +978,7 @@ def _enum_values(values: str | Sequence[str]) -> list[str]:
 @transaction.atomic
 def enum_save(
     *,
+    actor: Any = None,
     project: Project,
     name: str,
     values: str | Sequence[str],
@@ -919,12 +1009,12 @@ def enum_save(
                 ).update(data_type=new_type + suffix)
         enum.name, enum.schema_name, enum.values, enum.comment = name, schema_name, items, comment
         enum.save()
-    touch(project)
+    touch(project, actor, "saved", "enum", f"{schema_name}.{name}", after=", ".join(items))
     return enum, warnings
 
 
 @transaction.atomic
-def enum_delete(*, enum: DesignEnum) -> None:
+def enum_delete(*, actor: Any = None, enum: DesignEnum) -> None:
     project = enum.project
     enum.delete()
-    touch(project)
+    touch(project, actor, "deleted", "enum", f"{enum.schema_name}.{enum.name}")

@@ -262,3 +262,19 @@ def test_a_stale_save_is_refused_and_shows_the_current_version(project):
         lambda: svc.table_update(table=stale, name="t", comment="second", expected_version=1),
     )
     assert err.message == ERR_STALE.format(what="table", current=2)
+
+
+def test_edits_are_logged_with_who_and_before_after(project):
+    from projects.models import Activity
+
+    user = project.created_by
+    table, _ = svc.table_create(project=project, name="t", actor=user)
+    column, _ = svc.column_add(table=table, name="price", data_type="real", actor=user)
+    svc.column_update(
+        column=column, name="price", data_type="numeric(12,2)", nullable=False, actor=user
+    )
+    latest = Activity.objects.filter(project=project).first()
+    assert (latest.actor, latest.verb, latest.object_kind) == (user, "changed", "column")
+    assert latest.object_name == "public.t.price"
+    assert (latest.before, latest.after) == ("price real", "price numeric(12,2) NOT NULL")
+    assert Activity.objects.filter(project=project).count() == 3
