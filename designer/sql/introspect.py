@@ -21,6 +21,14 @@ What is not read, on purpose:
   another version; ``Extension.version`` stays None.
 * view column lists: ``pg_get_viewdef`` already names every output column
   (``SELECT x AS a``), so ``View.columns`` stays empty.
+* the comment on ``public``, names of NOT NULL constraints (PostgreSQL 18),
+  NOT ENFORCED, constraint comments, column defaults set on single partitions.
+
+Extensions are read whatever ``schemas`` says: the tables read may use their types.
+Indexes are read by parsing ``pg_get_indexdef`` with PostgreSQL's parser: ruleutils
+already leaves out what is default (the type's opclass, the column's collation,
+ASC, NULLS LAST), which rebuilding that from pg_opclass by hand gets wrong for
+binary-coercible types.
 
 Every object kind is read with one query, whatever the number of tables, all in
 one READ ONLY transaction under ``SET LOCAL statement_timeout``. ``search_path``
@@ -31,6 +39,7 @@ unqualified and objects elsewhere print qualified, whatever the role's settings.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -66,7 +75,7 @@ from designer.schema.model import (
     View,
 )
 from designer.schema.sqltext import normalize_expr, normalize_query
-from designer.sql.compare import identity_sequence_name, sequence_defaults
+from designer.sql.compare import identity_sequence_name, sequence_defaults, sequence_options_sql
 
 ERR_CONNECT = "Could not connect to {dsn}: {error}"
 ERR_READ = "Reading the schema of {dsn} failed: {error}"
@@ -76,7 +85,13 @@ ERR_TIMEOUT = (
 PASSWORD_MASK = "********"
 DEFAULT_CONNECT_TIMEOUT_S = 10
 
-_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+_FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 _POLICY_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
 _PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 
@@ -110,9 +125,10 @@ def mask_dsn(dsn: str) -> str:
 
 def _password(dsn: str) -> str | None:
     try:
-        return conninfo.conninfo_to_dict(dsn).get("password") or None
+        password = conninfo.conninfo_to_dict(dsn).get("password")
     except psycopg.Error:
         return None
+    return str(password) if password else None
 
 
 def _scrub(message: str, dsn: str) -> str:
@@ -308,7 +324,7 @@ SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
        col_description(a.attrelid, a.attnum),
        c.relname, idseq.nspname, idseq.relname, format_type(idseq.seqtypid, NULL),
        idseq.seqstart, idseq.seqincrement, idseq.seqmin, idseq.seqmax, idseq.seqcache,
-       idseq.seqcycle
+       idseq.seqcycle, n.nspname
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -537,60 +553,53 @@ def _options(reloptions: list[str] | None) -> tuple[str, ...]:
 def _sequence(row: tuple[Any, ...]) -> model.Sequence:
     (schema, name, data_type, start, increment, min_value, max_value, cache, cycle) = row[:9]
     own_schema, own_table, own_column, comment = row[9:]
-    values = {
-        "start": start,
-        "increment": increment,
-        "min_value": min_value,
-        "max_value": max_value,
-        "cache": cache,
-    }
     defaults = sequence_defaults(data_type, increment, min_value, max_value)
-    # Options at PostgreSQL's default are left out, as a designer would write them.
-    explicit = {k: (None if v == defaults[k] else v) for k, v in values.items()}
+
+    def explicit(key: str, value: int) -> int | None:
+        # Options at PostgreSQL's default are left out, as a designer would write them.
+        return None if value == defaults[key] else value
+
     return model.Sequence(
         name=name,
         schema=schema,
         data_type=data_type,
+        start=explicit("start", start),
+        increment=explicit("increment", increment),
+        min_value=explicit("min_value", min_value),
+        max_value=explicit("max_value", max_value),
+        cache=explicit("cache", cache),
         cycle=cycle,
         owned_by=f"{own_schema}.{own_table}.{own_column}" if own_table else None,
         comment=comment,
-        **explicit,
     )
 
 
-def _identity_options(table: str, column: str, row: tuple[Any, ...]) -> str | None:
-    """Non-default sequence options of an identity column as SQL text, in pg_dump's order."""
+def _identity_options(
+    table_schema: str, table: str, column: str, row: tuple[Any, ...]
+) -> str | None:
+    """Non-default sequence options of an identity column as SQL text."""
     seq_schema, seq_name, data_type, start, increment, min_value, max_value, cache, cycle = row
     if seq_name is None:
         return None
-    defaults = sequence_defaults(data_type, increment, min_value, max_value)
-    parts = []
-    if seq_name != identity_sequence_name(table, column):
-        parts.append(f"SEQUENCE NAME {_qualified_name(seq_schema, seq_name)}")
-    for key, keyword in (
-        ("start", "START WITH"),
-        ("increment", "INCREMENT BY"),
-        ("min_value", "MINVALUE"),
-        ("max_value", "MAXVALUE"),
-        ("cache", "CACHE"),
-    ):
-        value = {
-            "start": start,
-            "increment": increment,
-            "min_value": min_value,
-            "max_value": max_value,
-            "cache": cache,
-        }[key]
-        if value != defaults[key]:
-            parts.append(f"{keyword} {value}")
-    if cycle:
-        parts.append("CYCLE")
-    return " ".join(parts) or None
+    name = None
+    if (seq_schema, seq_name) != (table_schema, identity_sequence_name(table, column)):
+        # An unqualified SEQUENCE NAME is created in the first schema of search_path.
+        name = _qualified_name(seq_schema, seq_name)
+    return sequence_options_sql(
+        data_type,
+        name=name,
+        start=start,
+        increment=increment,
+        min_value=min_value,
+        max_value=max_value,
+        cache=cache,
+        cycle=cycle,
+    )
 
 
 def _column(row: tuple[Any, ...]) -> Column:
     (_, name, type_, not_null, default, identity, generated, _, coll_ns, coll, comment) = row[:11]
-    table = row[11]
+    table, table_schema = row[11], row[21]
     generated_expr = _expr(default) if generated else None
     return Column(
         name=name,
@@ -598,7 +607,9 @@ def _column(row: tuple[Any, ...]) -> Column:
         nullable=not not_null,
         default=None if generated else _expr(default),
         identity={"a": "ALWAYS", "d": "BY DEFAULT"}.get(identity),  # type: ignore[arg-type]
-        identity_options=_identity_options(table, name, row[12:]) if identity else None,
+        identity_options=_identity_options(table_schema, table, name, row[12:21])
+        if identity
+        else None,
         generated=generated_expr,
         generated_kind="VIRTUAL" if generated == "v" else "STORED",
         collation=_qualified_name(coll_ns, coll) if coll else None,
@@ -714,10 +725,15 @@ def _with_constraints(table: Table, rows: list[tuple[Any, ...]]) -> Table:
     )
 
 
+def _parse(sql: str) -> Any:
+    """The one statement of ``sql`` as a pglast node (catalog output always parses)."""
+    return pglast.parse_sql(sql)[0].stmt
+
+
 def _partitioning(partkeydef: str) -> Partitioning:
     strategy, _, _ = partkeydef.partition(" ")
-    stmt = pglast.parse_sql(f"CREATE TABLE x () PARTITION BY {partkeydef}")[0].stmt
-    key = ", ".join(RawStream()(p) for p in stmt.partspec.partParams)  # type: ignore[attr-defined]
+    stmt = _parse(f"CREATE TABLE x () PARTITION BY {partkeydef}")
+    key = ", ".join(RawStream()(p) for p in stmt.partspec.partParams)
     return Partitioning(strategy=strategy.upper(), key=key)  # type: ignore[arg-type]
 
 
@@ -748,15 +764,15 @@ def _index(row: tuple[Any, ...]) -> Index:
     collation of the column, ASC, NULLS LAST), by ruleutils' own rules.
     """
     _, name, indexdef, method, unique, nulls_not_distinct, reloptions, tablespace, comment = row
-    stmt = pglast.parse_sql(indexdef)[0].stmt
-    where = stmt.whereClause  # type: ignore[attr-defined]
+    stmt = _parse(indexdef)
+    where = stmt.whereClause
     return Index(
         name=name,
-        parts=tuple(_index_part(e) for e in stmt.indexParams),  # type: ignore[attr-defined]
+        parts=tuple(_index_part(e) for e in stmt.indexParams),
         method=method,
         unique=unique,
         nulls_not_distinct=bool(nulls_not_distinct),
-        include=tuple(e.name for e in stmt.indexIncludingParams or ()),  # type: ignore[attr-defined]
+        include=tuple(e.name for e in stmt.indexIncludingParams or ()),
         where=normalize_expr(RawStream()(where)) if where is not None else None,
         with_options=_options(reloptions),
         tablespace=tablespace,
@@ -765,8 +781,7 @@ def _index(row: tuple[Any, ...]) -> Index:
 
 
 def _exclude(name: str, definition: str, deferrable: bool, deferred: bool) -> ExcludeConstraint:
-    stmt = pglast.parse_sql(f"ALTER TABLE x ADD {definition}")[0].stmt
-    con = stmt.cmds[0].def_  # type: ignore[attr-defined]
+    con = _parse(f"ALTER TABLE x ADD {definition}").cmds[0].def_
     elements = []
     for elem, operator in con.exclusions:
         part = _index_part(elem)
@@ -806,7 +821,7 @@ def _view(rel: tuple[Any, ...], column_rows: list[tuple[Any, ...]], indexes: lis
         schema=schema,
         materialized=kind == "m",
         with_options=_options(options),
-        check_option=check_option,  # type: ignore[arg-type]
+        check_option=check_option,
         with_data=bool(populated) if kind == "m" else True,
         indexes=tuple(indexes) if kind == "m" else (),
         comment=comment,
@@ -816,8 +831,6 @@ def _view(rel: tuple[Any, ...], column_rows: list[tuple[Any, ...]], indexes: lis
 
 def _dependency_order(views: dict[int, View], edges: list[tuple[Any, ...]]) -> list[int]:
     """View oids with every view after the views it reads; ties by (schema, name)."""
-    import heapq
-
     needs: dict[int, set[int]] = {oid: set() for oid in views}
     users: dict[int, set[int]] = defaultdict(set)
     for view, dep in edges:
