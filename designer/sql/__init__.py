@@ -1,0 +1,1 @@
+"""SQL in and out of the schema model: importers, exporters and their dialects."""
