@@ -1,1 +1,52 @@
-urlpatterns: list = []
+"""Every URL of the site. Project URLs live under /p/<slug>/ and all pass projects.access."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+
+from designer.views import columns, constraints, diagram, enums, export, indexes, tables
+from designer.views import projects as editor_views
+from projects import views as project_views
+
+TABLE = "p/<slug:slug>/tables/<str:uid>/"
+
+table_patterns = [
+    path("", tables.table_panel, name="table_panel"),
+    path("edit/", tables.table_update, name="table_update"),
+    path("delete/", tables.table_delete, name="table_delete"),
+    path("columns/", columns.column_add, name="column_add"),
+    path("columns/<str:cuid>/", columns.column_update, name="column_update"),
+    path("columns/<str:cuid>/delete/", columns.column_delete, name="column_delete"),
+    re_path(
+        r"^columns/(?P<cuid>[^/]+)/move/(?P<direction>up|down)/$",
+        columns.column_move,
+        name="column_move",
+    ),
+    path("foreign-keys/", constraints.foreign_key_create, name="foreign_key_create"),
+    path("foreign-keys/targets/", constraints.foreign_key_targets, name="foreign_key_targets"),
+    path("checks/", constraints.check_create, name="check_create"),
+    path("uniques/", constraints.unique_create, name="unique_create"),
+    path("constraints/<str:kuid>/delete/", constraints.constraint_delete, name="constraint_delete"),
+    path("indexes/", indexes.index_create, name="index_create"),
+    path("indexes/<str:iuid>/", indexes.index_update, name="index_update"),
+    path("indexes/<str:iuid>/delete/", indexes.index_delete, name="index_delete"),
+]
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", project_views.project_list, name="project_list"),
+    path("projects/new/", project_views.project_create_view, name="project_create"),
+    path("p/<slug:slug>/", editor_views.editor, name="editor"),
+    path("p/<slug:slug>/tables/", tables.table_list, name="table_list"),
+    path(TABLE, include(table_patterns)),
+    path("p/<slug:slug>/enums/", enums.enum_list, name="enum_list"),
+    path("p/<slug:slug>/enums/<str:uid>/", enums.enum_update, name="enum_update"),
+    path("p/<slug:slug>/enums/<str:uid>/delete/", enums.enum_delete, name="enum_delete"),
+    path("p/<slug:slug>/diagram.<str:fmt>", diagram.diagram, name="diagram"),
+    path("p/<slug:slug>/export/", export.export_page, name="export"),
+    path(
+        "p/<slug:slug>/export/<str:format_name>/download/",
+        export.export_download,
+        name="export_download",
+    ),
+]

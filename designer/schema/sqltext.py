@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 import pglast
-from pglast import keywords
+from pglast import ast, keywords
+from pglast.printers import node_printer
 from pglast.stream import RawStream
 
 MAX_IDENTIFIER_BYTES = 63
@@ -67,6 +68,31 @@ def identifier_warnings(name: str) -> list[str]:
     if needs_quoting(name):
         return [WARN_IDENT_QUOTED.format(name=name)]
     return []
+
+
+# -- casts ---------------------------------------------------------------------
+
+
+@node_printer(ast.TypeCast, override=True)
+def _print_type_cast(node: ast.TypeCast, output: object) -> None:
+    """Print casts as ``value::type``, the spelling pg_dump and psql users read every day.
+
+    pglast prints ``CAST(value AS type)``. Anything but a plain non-negative constant or
+    column reference is parenthesised, so printing and re-parsing gives the same tree
+    (normalisation must be idempotent).
+    """
+    arg = node.arg
+    simple = isinstance(arg, ast.ColumnRef | ast.FuncCall | ast.A_ArrayExpr | ast.TypeCast) or (
+        isinstance(arg, ast.A_Const) and not str(RawStream()(arg)).startswith("-")
+    )
+    if simple:
+        output.print_node(arg)  # type: ignore[attr-defined]
+    else:
+        output.write("(")  # type: ignore[attr-defined]
+        output.print_node(arg)  # type: ignore[attr-defined]
+        output.write(")")  # type: ignore[attr-defined]
+    output.write("::")  # type: ignore[attr-defined]
+    output.print_node(node.typeName)  # type: ignore[attr-defined]
 
 
 # -- types -------------------------------------------------------------------

@@ -351,7 +351,7 @@ def _default(default: str | None, type_: str) -> str | None:
 
     ``'ok'`` on a ``mood`` column is stored as ``'ok'::mood``; both mean the same.
     """
-    if default is None or not default.startswith("CAST("):
+    if default is None or "::" not in default:
         return default
     try:
         node = pglast.parse_sql(f"SELECT {default}")[0].stmt.targetList[0].val  # type: ignore[union-attr]

@@ -34,7 +34,9 @@ class Command(BaseCommand):
             report("postgresql", False, str(exc).splitlines()[0])
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         try:
-            out = subprocess.run([chromium, "--version"], capture_output=True, text=True, timeout=20)
+            out = subprocess.run(
+                [chromium, "--version"], capture_output=True, text=True, timeout=20
+            )
             report("chromium", out.returncode == 0, out.stdout.strip())
         except OSError:
             report("chromium", False, "not found (only needed for browser tests)")

@@ -17,7 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--direction", default="LR", choices=["LR", "TB"])
         parser.add_argument("--mode", default="all", choices=["all", "keys", "names"])
 
-    def handle(self, *args, project: str, format: str, output: str | None, direction: str, mode: str, **options):
+    def handle(
+        self,
+        *args,
+        project: str,
+        format: str,
+        output: str | None,
+        direction: str,
+        mode: str,
+        **options,
+    ):
         try:
             data = project_diagram(get_project(project), format, direction=direction, mode=mode)
         except RenderError as exc:

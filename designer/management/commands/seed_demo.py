@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Create the demo project (slug 'demo') owned by --owner; --reset restores its design."
 
     def add_arguments(self, parser):
-        parser.add_argument("--owner", default="admin", help="username of the owner (default admin)")
+        parser.add_argument(
+            "--owner", default="admin", help="username of the owner (default admin)"
+        )
         parser.add_argument("--reset", action="store_true", help="restore the demo design")
 
     @transaction.atomic
@@ -39,4 +41,6 @@ class Command(BaseCommand):
                 description="A small online shop: catalog, customers and sales.",
             )
         schema_replace(project=project, schema=demo_schema())
-        self.stdout.write(f"Demo project ready: /p/{DEMO_SLUG}/ ({len(demo_schema().tables)} tables)")
+        self.stdout.write(
+            f"Demo project ready: /p/{DEMO_SLUG}/ ({len(demo_schema().tables)} tables)"
+        )

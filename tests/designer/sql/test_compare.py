@@ -123,7 +123,7 @@ def test_serial_is_compared_as_postgresql_stores_it() -> None:
                         name="id",
                         type="bigint",
                         nullable=False,
-                        default="nextval(CAST('app.t_id_seq' AS regclass))",
+                        default="nextval('app.t_id_seq'::regclass)",
                     ),
                 ),
             ),
@@ -280,17 +280,15 @@ def test_what_the_catalog_adds_to_a_design_is_not_a_difference() -> None:
         name="t",
         columns=(
             Column(name="id", type="integer", nullable=False, identity="ALWAYS"),
-            Column(name="mood", type="mood", default="CAST('ok' AS mood)"),
-            Column(name="tags", type="text[]", default="CAST('{}' AS text[])"),
+            Column(name="mood", type="mood", default="'ok'::mood"),
+            Column(name="tags", type="text[]", default="'{}'::text[]"),
             Column(name="code", type="text", collation="C"),
         ),
     )
     assert differences(Schema(tables=(written,)), Schema(tables=(stored,))) == []
     # A cast to another type changes the value: it stays.
-    other = replace(
-        stored, columns=(Column(name="id", type="integer", default="CAST('1' AS text)"),)
-    )
-    assert canonical(Schema(tables=(other,))).tables[0].columns[0].default == "CAST('1' AS text)"
+    other = replace(stored, columns=(Column(name="id", type="integer", default="'1'::text"),))
+    assert canonical(Schema(tables=(other,))).tables[0].columns[0].default == "'1'::text"
 
 
 def test_raw_statements_can_be_left_out_of_the_comparison() -> None:

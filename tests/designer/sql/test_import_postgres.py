@@ -234,9 +234,7 @@ def test_sequences_and_identity() -> None:
     assert tickets.columns == (
         # pg_dump's spelled-out defaults and the default sequence name are left out
         Column("id", "integer", nullable=False, identity="ALWAYS"),
-        Column(
-            "number", "integer", nullable=False, default="nextval(CAST('counter_seq' AS regclass))"
-        ),
+        Column("number", "integer", nullable=False, default="nextval('counter_seq'::regclass)"),
         Column("code", "bigint", nullable=False, default="nextval('plain_seq')"),
     )
     invoices = schema.table("invoices")
@@ -368,9 +366,9 @@ def test_pg_dump_style() -> None:
         "customer_id",
         "integer",
         nullable=False,
-        default="nextval(CAST('public.customer_customer_id_seq' AS regclass))",
+        default="nextval('public.customer_customer_id_seq'::regclass)",
     )
-    assert customer.column("status").default == "CAST('new' AS public.status)"  # type: ignore[union-attr]
+    assert customer.column("status").default == "'new'::public.status"  # type: ignore[union-attr]
     assert payment.column("payment_id").identity == "ALWAYS"  # type: ignore[union-attr]
     assert payment.column("payment_id").identity_options is None  # type: ignore[union-attr]
     assert schema.sequences == (

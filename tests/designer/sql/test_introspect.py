@@ -85,7 +85,7 @@ def test_domains(rich: Schema) -> None:
             checks=(
                 CheckConstraint(
                     name="code_upper",
-                    expression="CAST(value AS text) = upper(CAST(value AS text))",
+                    expression="value::text = upper(value::text)",
                 ),
             ),
         ),
@@ -128,12 +128,12 @@ def test_table_columns_every_kind(rich: Schema) -> None:
         ),
         Column(name="email", type="text", nullable=False, collation="C", comment="login"),
         Column(name="name", type="character varying(200)", nullable=False),
-        Column(name="mood", type="mood", default="CAST('ok' AS mood)"),
+        Column(name="mood", type="mood", default="'ok'::mood"),
         Column(name="status", type="app.status"),
-        Column(name="tags", type="text[]", default="CAST('{}' AS text[])"),
+        Column(name="tags", type="text[]", default="'{}'::text[]"),
         Column(name="attrs", type="hstore"),
         Column(name="score", type="numeric(10,2)", default="0"),
-        Column(name="name_lower", type="text", generated="lower(CAST(name AS text))"),
+        Column(name="name_lower", type="text", generated="lower(name::text)"),
         Column(name="created_at", type="timestamp with time zone", nullable=False, default="now()"),
     )
     orders = rich.table("orders", "app")
@@ -143,7 +143,7 @@ def test_table_columns_every_kind(rich: Schema) -> None:
             name="id",
             type="integer",
             nullable=False,
-            default="nextval(CAST('app.orders_id_seq' AS regclass))",
+            default="nextval('app.orders_id_seq'::regclass)",
         ),
         Column(name="customer_id", type="bigint", nullable=False),
         Column(
@@ -174,7 +174,7 @@ def test_table_flags_and_constraints(rich: Schema) -> None:
     assert customers.checks == (
         CheckConstraint(
             name="score_range",
-            expression="score >= CAST(0 AS numeric) AND score <= CAST(100 AS numeric)",
+            expression="score >= 0::numeric AND score <= 100::numeric",
             no_inherit=True,
         ),
     )
@@ -228,7 +228,7 @@ def test_checks_sorted_by_name_with_not_valid(rich: Schema) -> None:
     assert orders is not None
     assert orders.checks == (
         CheckConstraint(name="orders_note_check", expression="length(note) < 500", not_valid=True),
-        CheckConstraint(name="orders_total_check", expression="total >= CAST(0 AS numeric)"),
+        CheckConstraint(name="orders_total_check", expression="total >= 0::numeric"),
     )
 
 
@@ -258,7 +258,7 @@ def test_indexes(rich: Schema) -> None:
                 IndexPart(expression="lower(note)", opclass="text_pattern_ops"),
             ),
             include=("total",),
-            where="total > CAST(0 AS numeric)",
+            where="total > 0::numeric",
             with_options=("fillfactor=70",),
             comment="orders by customer",
         ),
@@ -343,7 +343,7 @@ def test_views_in_dependency_order(rich: Schema) -> None:
         ),
         View(
             name="big_customers",
-            query="SELECT id, name FROM customers WHERE score > CAST(50 AS numeric)",
+            query="SELECT id, name FROM customers WHERE score > 50::numeric",
             with_options=("security_barrier=true",),
             check_option="LOCAL",
             comment="the best",

@@ -1,0 +1,120 @@
+"""DOT -> SVG/PNG/PDF with the real Graphviz ``dot``, bounded in time and memory, cached by hash.
+
+``cache`` is anything with ``get(key)`` and ``set(key, value)`` (Django's cache in the
+app, a dict-backed object in tests). Keys are ``"erd:" + sha256(fmt + dot_source)``,
+so a changed design or option can never be served a stale picture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import resource
+import subprocess
+from typing import Literal, Protocol
+
+Format = Literal["svg", "png", "pdf", "dot"]
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
+DOT_BINARY = "dot"
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+DEFAULT_MAX_BYTES = 64 * 1024**2
+
+ERR_FORMAT = "Unknown diagram format “{fmt}”; choose one of svg, png, pdf or dot."
+ERR_DOT_MISSING = (
+    "Graphviz is not installed: the “dot” program was not found. Install Graphviz "
+    "(Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz) and try again."
+)
+ERR_TIMEOUT = (
+    "The diagram took longer than {seconds:g} s to lay out. Draw a smaller view "
+    "(a group or a table's neighbourhood) or switch to the “names” mode."
+)
+ERR_MEMORY = (
+    "Graphviz ran out of memory laying out this diagram. Draw a smaller view "
+    "(a group or a table's neighbourhood) or switch to the “names” mode."
+)
+ERR_TOO_BIG = (
+    "The rendered diagram is larger than {limit} MB. Draw a smaller view or use the SVG format."
+)
+ERR_DOT_FAILED = "Graphviz could not draw this diagram: {detail}"
+
+_SVG_START = re.compile(rb"<svg\b")
+
+
+class RenderError(Exception):
+    """Graphviz could not produce the picture; the message says what the user can do."""
+
+
+class Cache(Protocol):
+    def get(self, key: str) -> object: ...
+    def set(self, key: str, value: bytes) -> object: ...
+
+
+def cache_key(dot_source: str, fmt: str) -> str:
+    return "erd:" + hashlib.sha256((fmt + dot_source).encode("utf-8")).hexdigest()
+
+
+def _limit_memory() -> None:
+    # Runs in the child between fork and exec: a pathological graph cannot take
+    # the server's memory with it.
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+
+
+def _inline_svg(svg: bytes) -> bytes:
+    """Drop the XML prolog, DOCTYPE and generator comment so the SVG can sit inside HTML."""
+    m = _SVG_START.search(svg)
+    return svg[m.start() :] if m else svg
+
+
+def _run_dot(dot_source: str, fmt: str, timeout: float) -> bytes:
+    try:
+        proc = subprocess.run(
+            [DOT_BINARY, f"-T{fmt}"],
+            input=dot_source.encode("utf-8"),
+            capture_output=True,
+            timeout=timeout,
+            preexec_fn=_limit_memory,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise RenderError(ERR_DOT_MISSING) from None
+    except subprocess.TimeoutExpired:
+        raise RenderError(ERR_TIMEOUT.format(seconds=timeout)) from None
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace").strip()
+        if proc.returncode < 0 or "out of memory" in stderr.lower() or "alloc" in stderr.lower():
+            raise RenderError(ERR_MEMORY)
+        raise RenderError(ERR_DOT_FAILED.format(detail=stderr or f"exit status {proc.returncode}"))
+    return proc.stdout
+
+
+def render(
+    dot_source: str,
+    fmt: Format,
+    *,
+    timeout: float = 60.0,
+    cache: Cache | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> bytes:
+    """The picture of ``dot_source`` in ``fmt``; ``"dot"`` returns the source itself.
+
+    SVG comes without XML prolog, ready to inline. Raises ``RenderError`` on a
+    missing Graphviz, a timeout, exhausted memory, output over ``max_bytes`` or
+    any other Graphviz failure.
+    """
+    if fmt not in FORMATS:
+        raise RenderError(ERR_FORMAT.format(fmt=fmt))
+    if fmt == "dot":
+        return dot_source.encode("utf-8")
+    key = cache_key(dot_source, fmt) if cache is not None else ""
+    if cache is not None:
+        hit = cache.get(key)
+        if isinstance(hit, bytes):
+            return hit
+    out = _run_dot(dot_source, fmt, timeout)
+    if fmt == "svg":
+        out = _inline_svg(out)
+    if len(out) > max_bytes:
+        raise RenderError(ERR_TOO_BIG.format(limit=max_bytes // 1024**2))
+    if cache is not None:
+        cache.set(key, out)
+    return out

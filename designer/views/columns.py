@@ -1,0 +1,74 @@
+"""Columns of a table: add, edit, delete and move, answered with the table panel."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from designer.forms import ColumnForm
+from designer.models import DesignColumn
+from designer.services import design
+from designer.services.errors import DesignError
+from designer.views.common import FormError, HtmxHttpRequest, load_table, panel_response
+from projects.models import Role
+
+COLUMN_FIELDS = (
+    "name",
+    "data_type",
+    "not_null",
+    "default",
+    "identity",
+    "comment",
+    "primary_key",
+    "unique",
+)
+MOVES = {"up": -1, "down": 1}
+
+
+@require_POST
+def column_add(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
+    access, table = load_table(request, slug, uid, Role.EDITOR)
+    form = ColumnForm(request.POST)
+    try:
+        _, warnings = design.column_add(actor=request.user, table=table, **form.service_kwargs())
+    except DesignError as exc:
+        error = FormError.of("column-new", exc, COLUMN_FIELDS)
+        return panel_response(request, access, table, error=error)
+    return panel_response(request, access, table, warnings=warnings, edited=True)
+
+
+@require_POST
+def column_update(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> HttpResponse:
+    access, table = load_table(request, slug, uid, Role.EDITOR)
+    column = get_object_or_404(DesignColumn, table=table, uid=cuid)
+    form = ColumnForm(request.POST)
+    try:
+        warnings = design.column_update(
+            actor=request.user,
+            column=column,
+            expected_version=form.read()["version"],
+            **form.service_kwargs(),
+        )
+    except DesignError as exc:
+        error = FormError.of(f"column-{cuid}", exc, COLUMN_FIELDS)
+        return panel_response(request, access, table, error=error)
+    return panel_response(request, access, table, warnings=warnings, edited=True)
+
+
+@require_POST
+def column_delete(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> HttpResponse:
+    access, table = load_table(request, slug, uid, Role.EDITOR)
+    column = get_object_or_404(DesignColumn, table=table, uid=cuid)
+    design.column_delete(actor=request.user, column=column)
+    return panel_response(request, access, table, edited=True)
+
+
+@require_POST
+def column_move(
+    request: HtmxHttpRequest, slug: str, uid: str, cuid: str, direction: str
+) -> HttpResponse:
+    access, table = load_table(request, slug, uid, Role.EDITOR)
+    column = get_object_or_404(DesignColumn, table=table, uid=cuid)
+    design.column_move(actor=request.user, column=column, offset=MOVES[direction])
+    return panel_response(request, access, table, edited=True)

@@ -1,0 +1,57 @@
+"""The diagram: inline SVG for the editor, and files (svg, png, pdf, dot) to download."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from designer.diagram.render import RenderError
+from designer.diagrams import DIAGRAM_FORMATS, MEDIA_TYPES, project_diagram
+from designer.views.common import EDITOR, HtmxHttpRequest
+from projects.access import project_access
+from projects.models import Role
+
+DIRECTIONS = ("LR", "TB")
+MODES = ("all", "keys", "names")
+ERR_RENDER = "The diagram could not be drawn: {reason}"
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
+    return value if value in allowed else allowed[0]
+
+
+def inline_svg(data: bytes) -> str:
+    """The <svg> element alone: the XML prolog and DOCTYPE are not allowed inside HTML."""
+    text = data.decode("utf-8")
+    return text[text.find("<svg") :]
+
+
+@require_GET
+def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
+    access = project_access(request.user, slug, Role.VIEWER)
+    if fmt not in DIAGRAM_FORMATS:
+        raise Http404("No such diagram format.")
+    inline = bool(request.htmx) and fmt == "svg"
+    # Inside the editor each table links to its panel; app.js turns the click into an hx-get.
+    href = reverse("table_panel", args=[slug, "UID"]).replace("UID", "{id}") if inline else None
+    try:
+        data = project_diagram(
+            access.project,
+            fmt,
+            direction=_choice(request.GET.get("direction"), DIRECTIONS),
+            mode=_choice(request.GET.get("mode"), MODES),
+            table_href=href,
+        )
+    except RenderError as exc:
+        message = ERR_RENDER.format(reason=exc)
+        if inline:
+            return render(request, f"{EDITOR}#diagram", {"render_error": message})
+        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    if inline:
+        return render(request, f"{EDITOR}#diagram", {"svg": inline_svg(data)})
+    response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{slug}-diagram.{fmt}"'
+    return response
