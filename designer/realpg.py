@@ -48,7 +48,7 @@ def server_dsn(*, pgdata: str | Path | None = None) -> str:
 def with_database(dsn: str, dbname: str) -> str:
     params = conninfo.conninfo_to_dict(dsn)
     params["dbname"] = dbname
-    return conninfo.make_conninfo(**params)
+    return conninfo.make_conninfo("", **params)
 
 
 @contextlib.contextmanager

@@ -377,5 +377,6 @@ class Schema:
     def all_schemas(self) -> tuple[str, ...]:
         """Every namespace used, sorted, ``public`` included when used."""
         used = {t.schema for t in self.tables} | set(self.schemas)
-        used |= {o.schema for o in (*self.enums, *self.domains, *self.sequences, *self.views)}
+        used |= {e.schema for e in self.enums} | {d.schema for d in self.domains}
+        used |= {s.schema for s in self.sequences} | {v.schema for v in self.views}
         return tuple(sorted(used))

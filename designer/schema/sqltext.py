@@ -133,12 +133,12 @@ def _const_int(node: object) -> int | None:
     return int(ival) if isinstance(ival, int) else None
 
 
-def format_type_name(type_name: object) -> str:
+def format_type_name(type_name: ast.TypeName) -> str:
     """Canonical text of a pglast ``TypeName`` node (what ``format_type()`` would print)."""
-    names = [n.sval for n in type_name.names]  # type: ignore[attr-defined]
-    typmods = type_name.typmods or ()  # type: ignore[attr-defined]
-    array = "[]" if type_name.arrayBounds else ""  # type: ignore[attr-defined]
-    if type_name.setof or type_name.pct_type:  # type: ignore[attr-defined]
+    names = [n.sval for n in type_name.names]  # type: ignore[union-attr,attr-defined]
+    typmods = type_name.typmods or ()
+    array = "[]" if type_name.arrayBounds else ""
+    if type_name.setof or type_name.pct_type:
         return str(RawStream()(type_name))
     is_builtin = len(names) == 1 or (len(names) == 2 and names[0] == "pg_catalog")
     base = names[-1]
@@ -184,7 +184,7 @@ def normalize_type(text: str) -> str:
         raise SqlTextError(f"“{text}” is not a type.")
     stmt = stmts[0].stmt
     targets = getattr(stmt, "targetList", None)
-    if stmt.fromClause or not targets or len(targets) != 1:
+    if getattr(stmt, "fromClause", None) or not targets or len(targets) != 1:
         raise SqlTextError(f"“{text}” is not a type.")
     val = targets[0].val
     if type(val).__name__ != "TypeCast" or type(val.arg).__name__ != "A_Const":
@@ -248,4 +248,4 @@ def normalize_query(text: str) -> str:
         raise SqlTextError(f"PostgreSQL cannot parse the query: {exc.args[0]}") from None
     if len(stmts) != 1 or type(stmts[0].stmt).__name__ != "SelectStmt":
         raise SqlTextError("A view needs exactly one SELECT query.")
-    return str(RawStream()(stmts[0].stmt))
+    return str(RawStream()(stmts[0].stmt))  # type: ignore[arg-type]

@@ -1,0 +1,786 @@
+"""``diff(before, after)``: the typed changes that turn one design into the other.
+
+Renames are never guessed. A table, column or index keeping its ``id`` under a new
+name is a rename; for designs without ids (imported files) ``suggest_renames``
+proposes candidates, and the caller passes the confirmed ones back as ``renames``:
+``{"public.old_table": "new_table", "public.table.old_column": "new_column"}``
+(the key names the object as it is in ``before``).
+
+Unnamed constraints get the name PostgreSQL would give them, so a plan can drop
+or validate them by name. The output order is deterministic; the planner, not
+this module, decides the order statements run in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import pglast
+
+from designer.migrate.changes import (
+    AddCheck,
+    AddColumn,
+    AddDomain,
+    AddEnum,
+    AddEnumValue,
+    AddExclusion,
+    AddExtension,
+    AddForeignKey,
+    AddIdentity,
+    AddIndex,
+    AddPolicy,
+    AddPrimaryKey,
+    AddSchema,
+    AddSequence,
+    AddTable,
+    AddUnique,
+    AddView,
+    AlterColumnType,
+    Change,
+    DisableRls,
+    DropCheck,
+    DropColumn,
+    DropDefault,
+    DropDomain,
+    DropEnum,
+    DropExclusion,
+    DropExtension,
+    DropForeignKey,
+    DropIdentity,
+    DropIndex,
+    DropNotNull,
+    DropPolicy,
+    DropPrimaryKey,
+    DropSchema,
+    DropSequence,
+    DropTable,
+    DropUnique,
+    DropView,
+    EnableRls,
+    EnumUse,
+    ManualChange,
+    RecreateEnum,
+    RenameColumn,
+    RenameConstraint,
+    RenameIndex,
+    RenameSequence,
+    RenameTable,
+    ReplaceView,
+    SetComment,
+    SetDefault,
+    SetNotNull,
+    type_change_narrows,
+    type_change_rewrites,
+)
+from designer.schema.model import (
+    DEFAULT_SCHEMA,
+    Column,
+    EnumType,
+    Index,
+    Schema,
+    Table,
+    View,
+)
+from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident
+
+__all__ = [
+    "RenameSuggestion",
+    "diff",
+    "is_volatile",
+    "suggest_renames",
+    "type_change_narrows",
+    "type_change_rewrites",
+]
+
+NAMEDATALEN = 64
+# Functions whose value is fixed within a statement: a column added with them as default
+# gets PostgreSQL 11's fast default (one value stored in the catalog, no rewrite).
+NON_VOLATILE_FUNCTIONS = frozenset(
+    {
+        "now",
+        "transaction_timestamp",
+        "statement_timestamp",
+        "current_setting",
+        "lower",
+        "upper",
+        "length",
+        "array",
+        "jsonb_build_object",
+        "jsonb_build_array",
+        "json_build_object",
+        "to_jsonb",
+        "make_interval",
+        "make_date",
+        "date_trunc",
+        "concat",
+        "pg_catalog.now",
+    }
+)
+MANUAL_TABLE_FIELDS = ("partitioning", "partition_of", "inherits", "unlogged", "with_options")
+MANUAL_TABLE_FIELD = "table {table}: {field} changes from {old} to {new}; change it by hand"
+MANUAL_COLUMN_ORDER = (
+    "table {table}: column order changes; PostgreSQL cannot reorder columns"
+    " (recreate the table or ignore the order)"
+)
+MANUAL_GENERATED = "column {table}.{column}: generated expression changes; recreate the column"
+MANUAL_DOMAIN = "domain {name} changes; alter it by hand"
+MANUAL_SEQUENCE = "sequence {name} options change; ALTER SEQUENCE by hand"
+MANUAL_RAW = "statements kept verbatim (functions, triggers, ...) differ; apply them by hand"
+
+
+# -- expression and type facts -----------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def is_volatile(expression: str) -> bool:
+    """True when the default is evaluated per row (gen_random_uuid(), random(), nextval()).
+
+    ``now()`` and ``CURRENT_TIMESTAMP`` count as non-volatile: one value for the whole
+    statement, so ``ADD COLUMN ... DEFAULT now()`` stays a catalog-only change. Any
+    function not known to be stable is treated as volatile, the safe assumption.
+    """
+    tree = json.loads(pglast.parser.parse_sql_json(f"SELECT {expression}"))
+    found = False
+
+    def walk(node: Any) -> None:
+        nonlocal found
+        if isinstance(node, dict):
+            call = node.get("FuncCall")
+            if isinstance(call, dict):
+                name = ".".join(p["String"]["sval"] for p in call["funcname"])
+                if name not in NON_VOLATILE_FUNCTIONS and not name.startswith("pg_catalog.now"):
+                    found = True
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _relations(query: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of every relation a view's query reads."""
+    tree = json.loads(pglast.parser.parse_sql_json(query))
+    found: set[tuple[str, str]] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            rv = node.get("RangeVar")
+            if isinstance(rv, dict):
+                found.add((rv.get("schemaname", DEFAULT_SCHEMA), rv["relname"]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return frozenset(found)
+
+
+# -- PostgreSQL's names for unnamed constraints -----------------------------------------
+
+
+def _object_name(name1: str, name2: str | None, label: str) -> str:
+    from designer.sql.compare import make_object_name
+
+    return make_object_name(name1, name2, label)
+
+
+def _joined(names: Iterable[str]) -> str:
+    return "_".join(names).encode()[: NAMEDATALEN - 1].decode("utf-8", "ignore")
+
+
+def _named(table: Table) -> Table:
+    """``table`` with every constraint named and key columns NOT NULL, as PostgreSQL stores it."""
+    pk = table.primary_key
+    columns = table.columns
+    if pk is not None:
+        if pk.name is None:
+            pk = replace(pk, name=_object_name(table.name, None, "pkey"))
+        columns = tuple(
+            replace(c, nullable=False) if c.name in pk.columns and c.nullable else c
+            for c in columns
+        )
+    named: tuple[Any, ...] = (*table.foreign_keys, *table.uniques, *table.checks, *table.excludes)
+    if all(o.name for o in named) and (pk is table.primary_key and columns is table.columns):
+        return table
+    from designer.sql.compare import default_check_name
+
+    return replace(
+        table,
+        columns=columns,
+        primary_key=pk,
+        foreign_keys=tuple(
+            f if f.name else replace(f, name=_object_name(table.name, _joined(f.columns), "fkey"))
+            for f in table.foreign_keys
+        ),
+        uniques=tuple(
+            u if u.name else replace(u, name=_object_name(table.name, _joined(u.columns), "key"))
+            for u in table.uniques
+        ),
+        checks=tuple(
+            c if c.name else replace(c, name=default_check_name(table, c.expression))
+            for c in table.checks
+        ),
+        excludes=tuple(
+            e if e.name else replace(e, name=_object_name(table.name, None, "excl"))
+            for e in table.excludes
+        ),
+    )
+
+
+# -- matching ----------------------------------------------------------------------------
+
+
+def _match(
+    olds: Iterable[Any],
+    news: Iterable[Any],
+    key: Any,
+    renamed: Mapping[str, str] | None = None,
+) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
+    """Pair objects by id, then by a confirmed rename, then by name: (pairs, only old, only new)."""
+    olds, news = list(olds), list(news)
+    by_id = {n.id: n for n in news if getattr(n, "id", "")}
+    by_key = {key(n): n for n in news}
+    pairs: list[tuple[Any, Any]] = []
+    taken: set[int] = set()
+    left: list[Any] = []
+    for o in olds:
+        oid = getattr(o, "id", "")
+        found = by_id.get(oid) if oid else None
+        if found is None and renamed and key(o) in renamed:
+            found = by_key.get(renamed[key(o)])
+        if found is None:
+            candidate = by_key.get(key(o))
+            cid = getattr(candidate, "id", "")
+            # Same name but two different ids: a drop and an add, not the same object.
+            if candidate is not None and (not oid or not cid or cid == oid):
+                found = candidate
+        if found is not None and id(found) not in taken:
+            taken.add(id(found))
+            pairs.append((o, found))
+        else:
+            left.append(o)
+    right = [n for n in news if id(n) not in taken]
+    return pairs, left, right
+
+
+def _enum_type_name(enum: EnumType) -> str:
+    name = quote_ident(enum.name)
+    return name if enum.schema == DEFAULT_SCHEMA else f"{quote_ident(enum.schema)}.{name}"
+
+
+def _enum_uses(schema: Schema, enum: EnumType) -> tuple[EnumUse, ...]:
+    name = _enum_type_name(enum)
+    return tuple(
+        EnumUse(t.schema, t.name, c.name, c.type, c.default)
+        for t in schema.tables
+        for c in t.columns
+        if c.type.rstrip("[]") == name
+    )
+
+
+def _enum_changes(before: Schema, old: EnumType, new: EnumType) -> list[Change]:
+    if old.values == new.values:
+        return []
+    kept = [v for v in new.values if v in old.values]
+    if kept != list(old.values):  # a value removed or moved: PostgreSQL cannot do that in place
+        return [RecreateEnum(old, new, _enum_uses(before, old))]
+    out: list[Change] = []
+    current = old
+    uses = _enum_uses(before, old)
+    for i, value in enumerate(new.values):
+        if value in current.values:
+            continue
+        following = next((v for v in new.values[i + 1 :] if v in current.values), None)
+        change = AddEnumValue(current, value, following, uses)
+        out.append(change)
+        current = change.after_enum
+    return out
+
+
+# -- tables ------------------------------------------------------------------------------
+
+
+def _comment(kind: str, target: str, old: str | None, new: str | None) -> list[Change]:
+    return [] if old == new else [SetComment(kind, target, new, old)]
+
+
+def _column_changes(schema: str, table: str, old: Column, new: Column) -> list[Change]:
+    out: list[Change] = []
+    name = new.name
+    type_changes = old.type != new.type or old.collation != new.collation
+    default_changes = old.default != new.default
+    if old.generated != new.generated:
+        out.append(ManualChange(MANUAL_GENERATED.format(table=f"{schema}.{table}", column=name)))
+    if old.identity and (
+        old.identity != new.identity or old.identity_options != new.identity_options
+    ):
+        out.append(DropIdentity(schema, table, name, old.identity, old.identity_options))
+    # PostgreSQL casts a default along with its column; only a changed default is touched.
+    if old.default is not None and default_changes:
+        out.append(DropDefault(schema, table, name, old.default))
+    if type_changes:
+        out.append(
+            AlterColumnType(
+                schema, table, name, old.type, new.type, None, old.collation, new.collation
+            )
+        )
+    if new.default is not None and default_changes:
+        out.append(SetDefault(schema, table, name, new.default, None))
+    if old.nullable and not new.nullable:
+        out.append(SetNotNull(schema, table, name))
+    elif new.nullable and not old.nullable:
+        out.append(DropNotNull(schema, table, name))
+    if new.identity and (
+        old.identity != new.identity or old.identity_options != new.identity_options
+    ):
+        out.append(AddIdentity(schema, table, name, new.identity, new.identity_options))
+    target = f"{qualify(schema, table)}.{quote_ident(name)}"
+    out += _comment("COLUMN", target, old.comment, new.comment)
+    return out
+
+
+def _sequence_follows(
+    schema: str, old_table: str, old: Column, new_table: str, new: Column
+) -> list[Change]:
+    """The sequence behind a serial or identity column keeps its name when the table or
+    column is renamed; rename it to the name PostgreSQL would give it now."""
+    if (old_table, old.name) == (new_table, new.name):
+        return []
+    owns = (old.identity or old.type in SERIAL_TYPES) and (new.identity or new.type in SERIAL_TYPES)
+    explicit = "SEQUENCE NAME" in (old.identity_options or "") + (new.identity_options or "")
+    if not owns or explicit:
+        return []
+    return [
+        RenameSequence(
+            schema,
+            _object_name(old_table, old.name, "seq"),
+            _object_name(new_table, new.name, "seq"),
+        )
+    ]
+
+
+def _same_but_name(a: Any, b: Any, **ignore: Any) -> bool:
+    return bool(replace(a, name=None, **ignore) == replace(b, name=None, **ignore))
+
+
+def _constraint_changes(
+    schema: str, table: str, olds: Iterable[Any], news: Iterable[Any], add: Any, drop: Any
+) -> tuple[list[Change], list[Change]]:
+    """(renames and additions, drops) for one kind of named constraint."""
+    pairs, gone, new = _match(olds, news, lambda c: c.name)
+    ups: list[Change] = []
+    drops: list[Change] = []
+    for o, n in pairs:
+        if _same_but_name(o, n):
+            if o.name != n.name:
+                ups.append(RenameConstraint(schema, table, o.name, n.name))
+        else:
+            drops.append(drop(schema, table, o))
+            ups.append(add(schema, table, n))
+    # Unmatched ones with the same definition under another name are renames.
+    for n in list(new):
+        twin = next((o for o in gone if _same_but_name(o, n)), None)
+        if twin is not None:
+            gone.remove(twin)
+            new.remove(n)
+            ups.append(RenameConstraint(schema, table, twin.name, n.name))
+    drops += [drop(schema, table, o) for o in gone]
+    ups += [add(schema, table, n) for n in new]
+    return ups, drops
+
+
+def _index_changes(schema: str, table: str, old: Table, new: Table) -> list[Change]:
+    pairs, gone, added = _match(old.indexes, new.indexes, lambda i: i.name)
+    out: list[Change] = []
+
+    def same(a: Index, b: Index) -> bool:
+        return replace(a, name="", comment=None) == replace(b, name="", comment=None)
+
+    for o, n in pairs:
+        if not same(o, n):
+            out += [DropIndex(schema, table, o), AddIndex(schema, table, n)]
+            continue
+        if o.name != n.name:
+            out.append(RenameIndex(schema, table, o.name, n.name))
+        out += _comment("INDEX", qualify(schema, n.name), o.comment, n.comment)
+    for n in list(added):
+        twin = next((o for o in gone if same(o, n)), None)
+        if twin is not None:
+            gone.remove(twin)
+            added.remove(n)
+            out.append(RenameIndex(schema, table, twin.name, n.name))
+            out += _comment("INDEX", qualify(schema, n.name), twin.comment, n.comment)
+    out += [DropIndex(schema, table, o) for o in gone]
+    out += [AddIndex(schema, table, n) for n in added]
+    return out
+
+
+def _renamed(
+    table: Table,
+    columns: Mapping[str, str],
+    moved: Mapping[tuple[str, str], tuple[str, Mapping[str, str]]],
+) -> Table:
+    """``table``'s keys, indexes and foreign keys with renamed tables and columns applied."""
+
+    def cols(names: tuple[str, ...], mapping: Mapping[str, str] = columns) -> tuple[str, ...]:
+        return tuple(mapping.get(c, c) for c in names)
+
+    fks = []
+    for fk in table.foreign_keys:
+        fk = replace(fk, columns=cols(fk.columns), on_delete_columns=cols(fk.on_delete_columns))
+        target = moved.get((fk.ref_schema, fk.ref_table))
+        if target is not None:
+            fk = replace(fk, ref_table=target[0], ref_columns=cols(fk.ref_columns, target[1]))
+        fks.append(fk)
+    pk = table.primary_key
+    return replace(
+        table,
+        primary_key=replace(pk, columns=cols(pk.columns), include=cols(pk.include)) if pk else None,
+        uniques=tuple(
+            replace(u, columns=cols(u.columns), include=cols(u.include)) for u in table.uniques
+        ),
+        foreign_keys=tuple(fks),
+        indexes=tuple(
+            replace(
+                i,
+                parts=tuple(
+                    replace(p, column=columns.get(p.column, p.column)) if p.column else p
+                    for p in i.parts
+                ),
+                include=cols(i.include),
+            )
+            for i in table.indexes
+        ),
+    )
+
+
+def _table_changes(
+    old: Table,
+    new: Table,
+    renames: Mapping[str, str],
+    moved: Mapping[tuple[str, str], tuple[str, Mapping[str, str]]],
+) -> list[Change]:
+    schema, name = new.schema, new.name
+    out: list[Change] = []
+    if old.name != name:
+        out.append(RenameTable(schema, old.name, name))
+    for field in MANUAL_TABLE_FIELDS:
+        if getattr(old, field) != getattr(new, field):
+            out.append(
+                ManualChange(
+                    MANUAL_TABLE_FIELD.format(
+                        table=f"{schema}.{name}",
+                        field=field.replace("_", " "),
+                        old=getattr(old, field),
+                        new=getattr(new, field),
+                    )
+                )
+            )
+    col_renames = _column_renames(old, new, renames)
+    pairs, gone, added = _match(old.columns, new.columns, lambda c: c.name, col_renames)
+    for o, n in pairs:
+        if o.name != n.name:
+            out.append(RenameColumn(schema, name, o.name, n.name))
+        out += _sequence_follows(schema, old.name, o, name, n)
+    kept_old = [n.name for o, n in sorted(pairs, key=lambda p: old.columns.index(p[0]))]
+    kept_new = [c.name for c in new.columns if c.name in set(kept_old)]
+    if kept_old != kept_new:
+        out.append(ManualChange(MANUAL_COLUMN_ORDER.format(table=f"{schema}.{name}")))
+    out += [AddColumn(schema, name, c) for c in added]
+    for o, n in pairs:
+        out += _column_changes(schema, name, o, n)
+
+    # PostgreSQL carries renames into keys and indexes: compare them under the new names.
+    old = _renamed(old, {o.name: n.name for o, n in pairs}, moved)
+    drops: list[Change] = []
+    if old.primary_key != new.primary_key:
+        if old.primary_key and new.primary_key and _same_but_name(old.primary_key, new.primary_key):
+            out.append(
+                RenameConstraint(
+                    schema, name, old.primary_key.name or "", new.primary_key.name or ""
+                )
+            )
+        else:
+            if old.primary_key:
+                drops.append(DropPrimaryKey(schema, name, old.primary_key))
+            if new.primary_key:
+                out.append(AddPrimaryKey(schema, name, new.primary_key))
+    for olds, news, add, drop in (
+        (old.uniques, new.uniques, AddUnique, DropUnique),
+        (old.checks, new.checks, AddCheck, DropCheck),
+        (old.excludes, new.excludes, AddExclusion, DropExclusion),
+        (old.foreign_keys, new.foreign_keys, AddForeignKey, DropForeignKey),
+    ):
+        ups, downs = _constraint_changes(schema, name, olds, news, add, drop)
+        out += ups
+        drops += downs
+    out += _index_changes(schema, name, old, new)
+    out += drops
+    out += [DropColumn(schema, name, c) for c in gone]
+    out += _comment("TABLE", qualify(schema, name), old.comment, new.comment)
+    if new.rls_enabled and (not old.rls_enabled or old.rls_forced != new.rls_forced):
+        out.append(EnableRls(schema, name, new.rls_forced))
+    elif old.rls_enabled and not new.rls_enabled:
+        out.append(DisableRls(schema, name, old.rls_forced))
+    ppairs, pgone, padded = _match(old.policies, new.policies, lambda p: p.name)
+    for o, n in ppairs:
+        if replace(o, comment=None) != replace(n, comment=None):
+            out += [DropPolicy(schema, name, o), AddPolicy(schema, name, n)]
+        elif o.comment != n.comment:
+            target = f"{quote_ident(n.name)} ON {qualify(schema, name)}"
+            out += _comment("POLICY", target, o.comment, n.comment)
+    out += [DropPolicy(schema, name, p) for p in pgone]
+    out += [AddPolicy(schema, name, p) for p in padded]
+    return out
+
+
+def _column_renames(old: Table, new: Table, renames: Mapping[str, str]) -> dict[str, str]:
+    return {
+        k.rsplit(".", 1)[1]: v.rsplit(".", 1)[-1]
+        for k, v in renames.items()
+        if k.count(".") == 2 and k.rsplit(".", 1)[0] == f"{old.schema}.{old.name}"
+    }
+
+
+def _moves(
+    pairs: list[tuple[Table, Table]], renames: Mapping[str, str]
+) -> dict[tuple[str, str], tuple[str, Mapping[str, str]]]:
+    """Old (schema, table) -> (new table name, old -> new column names), for foreign keys."""
+    out: dict[tuple[str, str], tuple[str, Mapping[str, str]]] = {}
+    for o, n in pairs:
+        col_pairs, _, _ = _match(
+            o.columns, n.columns, lambda c: c.name, _column_renames(o, n, renames)
+        )
+        mapping = {a.name: b.name for a, b in col_pairs if a.name != b.name}
+        if o.name != n.name or mapping:
+            out[(o.schema, o.name)] = (n.name, mapping)
+    return out
+
+
+def _qualified(o: Any) -> tuple[str, str]:
+    return (o.schema, o.name)
+
+
+def diff(
+    before: Schema, after: Schema, *, renames: Mapping[str, str] | None = None
+) -> list[Change]:
+    """The changes from ``before`` to ``after``, in a deterministic order."""
+    renames = dict(renames or {})
+    out: list[Change] = []
+    for name in sorted(set(after.schemas) - set(before.schemas) - {DEFAULT_SCHEMA}):
+        out.append(AddSchema(name))
+    old_sc, new_sc = dict(before.schema_comments), dict(after.schema_comments)
+    for name in sorted(old_sc.keys() | new_sc.keys()):
+        out += _comment("SCHEMA", quote_ident(name), old_sc.get(name), new_sc.get(name))
+
+    old_ext = {e.name: e for e in before.extensions}
+    new_ext = {e.name: e for e in after.extensions}
+    out += [AddExtension(new_ext[n]) for n in sorted(new_ext.keys() - old_ext.keys())]
+
+    enum_pairs, enum_gone, enum_added = _match(before.enums, after.enums, _qualified)
+    out += [AddEnum(e) for e in sorted(enum_added, key=_qualified)]
+    for o, n in sorted(enum_pairs, key=lambda p: _qualified(p[1])):
+        out += _enum_changes(before, o, n)
+        out += _comment("TYPE", qualify(n.schema, n.name), o.comment, n.comment)
+
+    dom_pairs, dom_gone, dom_added = _match(before.domains, after.domains, _qualified)
+    out += [AddDomain(d) for d in sorted(dom_added, key=_qualified)]
+    out += [
+        ManualChange(MANUAL_DOMAIN.format(name=n.qualified_name)) for o, n in dom_pairs if o != n
+    ]
+    seq_pairs, seq_gone, seq_added = _match(before.sequences, after.sequences, _qualified)
+    out += [AddSequence(s) for s in sorted(seq_added, key=_qualified)]
+    for o, n in seq_pairs:
+        if replace(o, comment=None) != replace(n, comment=None):
+            out.append(ManualChange(MANUAL_SEQUENCE.format(name=n.qualified_name)))
+        out += _comment("SEQUENCE", qualify(n.schema, n.name), o.comment, n.comment)
+
+    table_renames = {
+        k: f"{k.split('.')[0]}.{v.rsplit('.', 1)[-1]}"
+        for k, v in renames.items()
+        if k.count(".") == 1
+    }
+    pairs, gone, added = _match(
+        [_named(t) for t in before.tables],
+        [_named(t) for t in after.tables],
+        lambda t: f"{t.schema}.{t.name}",
+        table_renames,
+    )
+    for t in sorted(added, key=_qualified):
+        out.append(AddTable(replace(t, foreign_keys=())))
+    for t in sorted(added, key=_qualified):
+        out += [AddForeignKey(t.schema, t.name, fk) for fk in t.foreign_keys]
+    moved = _moves(pairs, renames)
+    for o, n in sorted(pairs, key=lambda p: _qualified(p[1])):
+        out += _table_changes(o, n, renames, moved)
+    for t in sorted(gone, key=_qualified):
+        out += [DropForeignKey(t.schema, t.name, fk) for fk in t.foreign_keys]
+    out += [DropTable(t) for t in sorted(gone, key=_qualified)]
+
+    out += _view_changes(before, after, out, {(o.schema, o.name) for o in gone})
+
+    out += [DropSequence(s) for s in sorted(seq_gone, key=_qualified)]
+    out += [DropDomain(d) for d in sorted(dom_gone, key=_qualified)]
+    out += [DropEnum(e) for e in sorted(enum_gone, key=_qualified)]
+    out += [DropExtension(old_ext[n]) for n in sorted(old_ext.keys() - new_ext.keys())]
+    for name in sorted(set(before.schemas) - set(after.schemas) - {DEFAULT_SCHEMA}):
+        out.append(DropSchema(name))
+    if before.raw != after.raw:
+        out.append(ManualChange(MANUAL_RAW))
+    return out
+
+
+def _view_changes(
+    before: Schema, after: Schema, changes: list[Change], dropped: set[tuple[str, str]]
+) -> list[Change]:
+    """Views: new, gone, changed, and those rebuilt because a column under them changes."""
+    touched = set(dropped)
+    for c in changes:
+        if isinstance(c, AlterColumnType | DropColumn | RenameColumn):
+            touched.add((c.schema, c.table))
+        elif isinstance(c, RenameTable):
+            touched |= {(c.schema, c.table), (c.schema, c.new_name)}
+        elif isinstance(c, RecreateEnum):
+            touched |= {(u.schema, u.table) for u in c.uses}
+    # PostgreSQL refuses to alter a column a view reads: drop such views first (and the views
+    # reading them), recreate them after.
+    new_views = {_qualified(v): v for v in after.views}
+    rebuild: set[tuple[str, str]] = set()
+    for v in before.views:
+        if _relations(v.query) & (touched | rebuild):
+            rebuild.add(_qualified(v))
+    out: list[Change] = []
+    old_views = {_qualified(v): v for v in before.views}
+    for v in reversed(before.views):
+        key = _qualified(v)
+        new = new_views.get(key)
+        if new is None or key in rebuild or _needs_recreate(v, new):
+            out.append(DropView(v, rebuild=key in rebuild or new is not None))
+    for v in after.views:
+        key = _qualified(v)
+        old = old_views.get(key)
+        if old is None or key in rebuild or _needs_recreate(old, v):
+            out.append(AddView(v))
+        elif _strip_comments(old) != _strip_comments(v):
+            out.append(ReplaceView(old, v))
+        else:
+            kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+            target = qualify(v.schema, v.name)
+            out += _comment(kind, target, old.comment, v.comment)
+            cols = dict(old.column_comments)
+            for col, text in v.column_comments:
+                out += _comment("COLUMN", f"{target}.{quote_ident(col)}", cols.pop(col, None), text)
+            for col, text in sorted(cols.items()):
+                out += _comment("COLUMN", f"{target}.{quote_ident(col)}", text, None)
+    return out
+
+
+def _strip_comments(v: View) -> View:
+    return replace(v, comment=None, column_comments=())
+
+
+def _needs_recreate(old: View, new: View) -> bool:
+    """CREATE OR REPLACE VIEW only swaps the query of a plain view; anything else is rebuilt."""
+    if _strip_comments(old) == _strip_comments(new):
+        return False
+    return (
+        old.materialized
+        or new.materialized
+        or replace(_strip_comments(old), query="") != replace(_strip_comments(new), query="")
+    )
+
+
+# -- rename suggestions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenameSuggestion:
+    """A likely rename for the user to confirm; pass ``{s.key: s.new_name}`` as ``renames``."""
+
+    kind: str  # "table" | "column"
+    schema: str
+    table: str  # the table as named in ``before``
+    old_name: str
+    new_name: str
+    score: float
+    reason: str
+
+    @property
+    def key(self) -> str:
+        if self.kind == "table":
+            return f"{self.schema}.{self.old_name}"
+        return f"{self.schema}.{self.table}.{self.old_name}"
+
+
+SUGGEST_MIN_SCORE = 0.6
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def suggest_renames(before: Schema, after: Schema) -> list[RenameSuggestion]:
+    """Likely table and column renames between two designs without ids, best first."""
+    out: list[RenameSuggestion] = []
+    pairs, gone, added = _match(before.tables, after.tables, lambda t: f"{t.schema}.{t.name}")
+    used: set[str] = set()
+    for o in sorted(gone, key=_qualified):
+        best: tuple[float, Table] | None = None
+        for n in sorted(added, key=_qualified):
+            if n.schema != o.schema or n.name in used:
+                continue
+            shape = [(c.name, c.type) for c in o.columns] == [(c.name, c.type) for c in n.columns]
+            cols = set(o.column_names) | set(n.column_names)
+            overlap = len(set(o.column_names) & set(n.column_names)) / max(len(cols), 1)
+            score = 0.6 * overlap + 0.4 * _similar(o.name, n.name) + (0.2 if shape else 0)
+            if best is None or score > best[0]:
+                best = (min(score, 1.0), n)
+        if best and best[0] >= SUGGEST_MIN_SCORE:
+            used.add(best[1].name)
+            out.append(
+                RenameSuggestion(
+                    "table",
+                    o.schema,
+                    o.name,
+                    o.name,
+                    best[1].name,
+                    round(best[0], 3),
+                    "same columns" if best[0] >= 0.8 else "similar columns and name",
+                )
+            )
+    for o, n in pairs:
+        _, cgone, cadded = _match(o.columns, n.columns, lambda c: c.name)
+        taken: set[str] = set()
+        for c in cgone:
+            pos = o.columns.index(c)
+            for a in cadded:
+                if a.name in taken or a.type != c.type:
+                    continue
+                same_place = pos < len(n.columns) and n.columns[pos] is a
+                score = _similar(c.name, a.name) * 0.6 + (0.4 if same_place else 0)
+                if score >= SUGGEST_MIN_SCORE or (same_place and _similar(c.name, a.name) >= 0.3):
+                    taken.add(a.name)
+                    out.append(
+                        RenameSuggestion(
+                            "column",
+                            o.schema,
+                            o.name,
+                            c.name,
+                            a.name,
+                            round(min(score, 1.0), 3),
+                            "same type and position" if same_place else "same type, similar name",
+                        )
+                    )
+                    break
+    return sorted(out, key=lambda s: (-s.score, s.key))
