@@ -1,0 +1,233 @@
+"""Safe, mechanical fixes: pure functions ``(schema, **where) -> schema``.
+
+Each fix changes only what its finding names, keeps every existing object's ``id`` (objects are
+rebuilt with ``dataclasses.replace``) and leaves new objects with an empty id for the editor to
+assign. Rules bind the keyword arguments with ``functools.partial`` to make a ``Fix``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+
+from designer.schema.model import (
+    Column,
+    Index,
+    IndexPart,
+    PrimaryKey,
+    Schema,
+    Table,
+)
+from designer.schema.sqltext import MAX_IDENTIFIER_BYTES, normalize_expr
+
+ERR_NO_TABLE = "The table “{table}” is not in the schema."
+ERR_NO_COLUMN = "The column “{column}” is not in “{table}”."
+
+SERIAL_BASE = {"smallserial": "smallint", "serial": "integer", "bigserial": "bigint"}
+_NEXTVAL = re.compile(r"^nextval\(\s*(?:CAST\s*\(\s*)?'([^']+)'", re.IGNORECASE)
+
+
+def nextval_sequence(default: str | None) -> str | None:
+    """The sequence name inside a ``nextval('seq'::regclass)`` default, unquoted, else None."""
+    if not default:
+        return None
+    m = _NEXTVAL.match(default.strip())
+    if not m:
+        return None
+    return m.group(1).replace('"', "")
+
+
+def _table(schema: Schema, table: str) -> Table:
+    found = schema.table(table)
+    if found is None:
+        raise KeyError(ERR_NO_TABLE.format(table=table))
+    return found
+
+
+def _map_column(
+    schema: Schema, table: str, column: str, change: Callable[[Column], Column]
+) -> Schema:
+    t = _table(schema, table)
+    if t.column(column) is None:
+        raise KeyError(ERR_NO_COLUMN.format(column=column, table=table))
+    columns = tuple(change(c) if c.name == column else c for c in t.columns)
+    return schema.with_table(replace(t, columns=columns))
+
+
+def truncate_identifier(name: str, limit: int = MAX_IDENTIFIER_BYTES) -> str:
+    """Cut ``name`` to ``limit`` UTF-8 bytes without splitting a character."""
+    return name.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
+def relation_names(schema: Schema, namespace: str) -> set[str]:
+    """Names that share PostgreSQL's relation namespace in ``namespace`` (pg_class names)."""
+    names: set[str] = set()
+    for t in schema.tables:
+        if t.schema != namespace:
+            continue
+        names.add(t.name)
+        names.update(i.name for i in t.indexes)
+        if t.primary_key and t.primary_key.name:
+            names.add(t.primary_key.name)
+        names.update(u.name for u in t.uniques if u.name)
+        names.update(x.name for x in t.excludes if x.name)
+    names.update(s.name for s in schema.sequences if s.schema == namespace)
+    names.update(v.name for v in schema.views if v.schema == namespace)
+    for v in schema.views:
+        if v.schema == namespace:
+            names.update(i.name for i in v.indexes)
+    return names
+
+
+def unique_name(base: str, suffix: str, taken: Iterable[str]) -> str:
+    """``base_suffix`` (then ``base_suffix1``, ``2`` …) cut to 63 bytes and not in ``taken``,
+    numbered the way PostgreSQL numbers the names it chooses itself."""
+    used = set(taken)
+    n = 0
+    while True:
+        extra = "" if n == 0 else str(n)
+        tail = f"_{suffix}{extra}"
+        name = truncate_identifier(base, MAX_IDENTIFIER_BYTES - len(tail.encode())) + tail
+        if name not in used:
+            return name
+        n += 1
+
+
+# -- fixes ---------------------------------------------------------------------------
+
+
+def add_fk_index(schema: Schema, *, table: str, columns: tuple[str, ...]) -> Schema:
+    """A btree index on the foreign key's columns, named ``<table>_<cols>_idx``."""
+    t = _table(schema, table)
+    name = unique_name(f"{t.name}_{'_'.join(columns)}", "idx", relation_names(schema, t.schema))
+    index = Index(name=name, parts=tuple(IndexPart(column=c) for c in columns))
+    return schema.with_table(replace(t, indexes=(*t.indexes, index)))
+
+
+def _drop_owned_sequence(schema: Schema, table: Table, column: Column) -> Schema:
+    """Drop the sequence behind a serial-style default when nothing else uses it."""
+    seq_name = nextval_sequence(column.default)
+    if seq_name is None:
+        return schema
+    seq_schema, _, bare = seq_name.rpartition(".")
+    seq_schema = seq_schema or table.schema
+    others = sum(
+        1
+        for t in schema.tables
+        for c in t.columns
+        if c.default and nextval_sequence(c.default) in (seq_name, f"{seq_schema}.{bare}", bare)
+    )
+    owner = f"{table.schema}.{table.name}.{column.name}"
+    keep = []
+    for s in schema.sequences:
+        ours = s.schema == seq_schema and s.name == bare
+        if ours and others <= 1 and s.owned_by in (None, owner):
+            continue
+        keep.append(s)
+    return replace(schema, sequences=tuple(keep))
+
+
+def column_to_identity(schema: Schema, *, table: str, column: str) -> Schema:
+    """serial/bigserial (or integer + nextval default) -> integer/bigint GENERATED BY DEFAULT
+    AS IDENTITY. BY DEFAULT, like serial, still accepts explicit values (imports, fixtures)."""
+    t = _table(schema, table)
+    col = t.column(column)
+    if col is None:
+        raise KeyError(ERR_NO_COLUMN.format(column=column, table=table))
+    schema = _drop_owned_sequence(schema, t, col)
+    return _map_column(
+        schema,
+        table,
+        column,
+        lambda c: replace(
+            c,
+            type=SERIAL_BASE.get(c.type, c.type),
+            default=None,
+            identity="BY DEFAULT",
+            nullable=False,
+        ),
+    )
+
+
+def change_column_type(schema: Schema, *, table: str, column: str, new_type: str) -> Schema:
+    return _map_column(schema, table, column, lambda c: replace(c, type=new_type))
+
+
+def set_column_default(schema: Schema, *, table: str, column: str, default: str) -> Schema:
+    expr = normalize_expr(default)
+    return _map_column(schema, table, column, lambda c: replace(c, default=expr))
+
+
+def add_surrogate_pk(schema: Schema, *, table: str) -> Schema:
+    """``id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`` as the first column."""
+    t = _table(schema, table)
+    col = Column(name="id", type="bigint", nullable=False, identity="ALWAYS")
+    return schema.with_table(
+        replace(t, columns=(col, *t.columns), primary_key=PrimaryKey(columns=("id",)))
+    )
+
+
+def drop_index(schema: Schema, *, table: str, index: str) -> Schema:
+    t = _table(schema, table)
+    return schema.with_table(replace(t, indexes=tuple(i for i in t.indexes if i.name != index)))
+
+
+_WIDER = {"integer": "bigint", "serial": "bigserial", "int4": "bigint"}
+
+
+def widen_key_to_bigint(schema: Schema, *, table: str, column: str) -> Schema:
+    """The key column and every foreign-key column pointing at it become 64-bit."""
+    t = _table(schema, table)
+    schema = _map_column(
+        schema, table, column, lambda c: replace(c, type=_WIDER.get(c.type, c.type))
+    )
+    col = t.column(column)
+    seq_name = nextval_sequence(col.default if col else None)
+    if seq_name:
+        seq_schema, _, bare = seq_name.rpartition(".")
+        seq_schema = seq_schema or t.schema
+        schema = replace(
+            schema,
+            sequences=tuple(
+                replace(s, data_type="bigint")
+                if (s.schema, s.name) == (seq_schema, bare)
+                and s.data_type in ("integer", "smallint")
+                else s
+                for s in schema.sequences
+            ),
+        )
+    tables = []
+    for other in schema.tables:
+        wanted = {
+            fk_col
+            for fk in other.foreign_keys
+            if (fk.ref_schema, fk.ref_table) == (t.schema, t.name) and column in fk.ref_columns
+            for fk_col, ref_col in zip(fk.columns, fk.ref_columns)
+            if ref_col == column
+        }
+        if wanted:
+            other = replace(
+                other,
+                columns=tuple(
+                    replace(c, type="bigint") if c.name in wanted and c.type == "integer" else c
+                    for c in other.columns
+                ),
+            )
+        tables.append(other)
+    return replace(schema, tables=tuple(tables))
+
+
+__all__ = [
+    "add_fk_index",
+    "add_surrogate_pk",
+    "change_column_type",
+    "column_to_identity",
+    "drop_index",
+    "nextval_sequence",
+    "relation_names",
+    "set_column_default",
+    "truncate_identifier",
+    "unique_name",
+    "widen_key_to_bigint",
+]

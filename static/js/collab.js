@@ -1,0 +1,1 @@
+// Editing together: revision polling and presence (filled in by the collaboration work).
