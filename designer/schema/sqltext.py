@@ -157,7 +157,8 @@ def format_type_name(type_name: ast.TypeName) -> str:
         if not mods:
             return f"{name}{array}"
     if is_builtin and not typmods and base != "interval":
-        return quote_ident(base) + array
+        # Type names that are keywords (json, int4range ...) parse fine unquoted.
+        return (base if _SIMPLE_IDENT.match(base) else quote_ident(base)) + array
     # User-defined or unusual (interval fields, geometry(Point,4326)): let the printer decide.
     text = str(RawStream()(type_name))
     return text

@@ -65,3 +65,8 @@ def test_identifier_rules_name_the_rule():
     assert identifier_errors("é" * 32)  # 64 bytes in UTF-8
     assert "reserved word" in identifier_warnings("select")[0]
     assert identifier_warnings("snake_case") == []
+
+
+def test_keyword_type_names_are_not_quoted():
+    assert normalize_type("json") == "json"
+    assert normalize_type("json[]") == "json[]"
