@@ -1,0 +1,135 @@
+"""Import a schema in the browser: upload or paste (or a live DSN), preview, confirm.
+
+The preview parses the input and keeps the resulting schema in the cache under a
+random token (the app stays stateless; a DSN is used once and never stored). The
+confirmation applies that schema atomically: to a new project, or replacing the
+working design of an existing one. A failed import changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from designer.importers import FORMAT_LABELS, FORMATS, decode_upload, import_live, import_text
+from designer.schema.serialize import schema_from_json, schema_to_json
+from designer.services.design import schema_replace
+from designer.services.errors import DesignError
+from designer.sql.report import SchemaImportError
+from designer.views.common import UNPROCESSABLE, HtmxHttpRequest
+from projects.access import project_access
+from projects.models import Role
+from projects.services import ProjectError, project_create
+
+TEMPLATE = "designer/import.html"
+PENDING_SECONDS = 3600
+SHOWN_ITEMS = 200
+ERR_NOTHING = "Paste SQL or DBML, choose a file, or give a database DSN."
+ERR_EXPIRED = "This preview has expired; import the file again."
+ERR_PROJECT_NAME = "Give the new project a name."
+
+
+def _context(request, project=None, **extra: Any) -> dict[str, Any]:
+    return {
+        "project": project,
+        "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
+        "chosen_format": request.POST.get("format", "auto"),
+        "pasted": request.POST.get("text", ""),
+        "new_name": request.POST.get("name", ""),
+        **extra,
+    }
+
+
+def _target(request: HtmxHttpRequest, slug: str | None):
+    return project_access(request.user, slug, Role.EDITOR).project if slug else None
+
+
+@require_http_methods(["GET", "POST"])
+def import_page(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """GET: the form. POST: parse and show the preview (nothing is written yet)."""
+    project = _target(request, slug)
+    if request.method == "GET":
+        return render(request, TEMPLATE, _context(request, project))
+    try:
+        result, source = _parse(request)
+    except SchemaImportError as exc:
+        context = _context(request, project, error=str(exc), error_line=exc.line)
+        return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
+    token = secrets.token_urlsafe(24)
+    cache.set(
+        f"import:{token}",
+        {"user": request.user.pk, "schema": schema_to_json(result.schema), "source": source},
+        PENDING_SECONDS,
+    )
+    report = result.report
+    context = _context(
+        request,
+        project,
+        token=token,
+        source=source,
+        counts=[(k.replace("_", " "), v) for k, v in report.counts.items() if v],
+        warnings=report.warnings[:SHOWN_ITEMS],
+        skipped=report.skipped[:SHOWN_ITEMS],
+        raw=report.raw[:SHOWN_ITEMS],
+        more_warnings=max(0, len(report.warnings) - SHOWN_ITEMS),
+        more_skipped=max(0, len(report.skipped) - SHOWN_ITEMS),
+        more_raw=max(0, len(report.raw) - SHOWN_ITEMS),
+        data_rows=report.data_rows,
+        table_count=len(result.schema.tables),
+    )
+    return render(request, f"{TEMPLATE}#import-form", context)
+
+
+def _parse(request: HtmxHttpRequest):
+    fmt = request.POST.get("format", "auto")
+    dsn = request.POST.get("dsn", "").strip()
+    upload = request.FILES.get("file")
+    if dsn:
+        result = import_live(dsn)
+        return result, result.report.source_name
+    if upload is not None:
+        text = decode_upload(upload.read())
+        return import_text(text, fmt, filename=upload.name), upload.name
+    text = request.POST.get("text", "")
+    if not text.strip():
+        raise SchemaImportError(ERR_NOTHING)
+    decode_upload(text.encode("utf-8"))  # the same size limit as uploads
+    return import_text(text, fmt), "pasted text"
+
+
+@require_POST
+def import_confirm(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
+    """Apply a previewed import: atomically, to the project or to a new one."""
+    project = _target(request, slug)
+    pending = cache.get(f"import:{request.POST.get('token', '')}")
+    if not pending or pending["user"] != request.user.pk:
+        context = _context(request, project, error=ERR_EXPIRED)
+        return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
+    schema = schema_from_json(pending["schema"])
+    try:
+        with transaction.atomic():
+            if project is None:
+                name = request.POST.get("name", "").strip()
+                if not name:
+                    raise ProjectError(ERR_PROJECT_NAME, "name")
+                project = project_create(owner=request.user, name=name)
+            schema_replace(project=project, schema=schema, actor=request.user)
+    except (DesignError, ProjectError) as exc:
+        context = _context(
+            request, _target(request, slug), error=str(exc), token=request.POST.get("token")
+        )
+        return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
+    cache.delete(f"import:{request.POST.get('token', '')}")
+    url = reverse("editor", args=[project.slug])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
