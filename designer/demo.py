@@ -24,7 +24,14 @@ def _id() -> Column:
     return Column("id", "bigint", nullable=False, identity="ALWAYS")
 
 
-def _col(name: str, type_: str, *, null: bool = True, default: str | None = None, comment: str | None = None) -> Column:
+def _col(
+    name: str,
+    type_: str,
+    *,
+    null: bool = True,
+    default: str | None = None,
+    comment: str | None = None,
+) -> Column:
     return Column(
         name,
         normalize_type(type_),
@@ -217,7 +224,17 @@ def demo_schema() -> Schema:
         checks=(_check("rating BETWEEN 1 AND 5"),),
         indexes=(Index("reviews_customer_id_idx", (IndexPart(column="customer_id"),)),),
     )
-    tables = (customers, addresses, categories, products, orders, order_items, payments, shipments, reviews)
+    tables = (
+        customers,
+        addresses,
+        categories,
+        products,
+        orders,
+        order_items,
+        payments,
+        shipments,
+        reviews,
+    )
     return Schema(
         tables=tuple(sorted(tables, key=lambda t: (t.schema, t.name))),
         enums=(

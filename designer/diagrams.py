@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from designer.diagram.dot import DiagramOptions, schema_to_dot
+from designer.diagram.graph import find_table, neighbourhood
 from designer.diagram.render import render
 from designer.schema.model import Schema
 from designer.selectors import project_schema
@@ -37,11 +38,34 @@ def project_diagram(
     mode: str = "all",
     table_href: str | None = None,
     markers: dict[str, str] | None = None,
+    around: str | None = None,
+    depth: int = 1,
+    tables: frozenset[str] | None = None,
 ) -> bytes:
+    """Render the project's design; ``around`` limits it to a table's neighbourhood.
+
+    Raises ``LookupError`` with a message naming the table when ``around`` is unknown.
+    """
+    schema = project_schema(project)
+    if around:
+        tables = around_tables(schema, around, depth)
     options = DiagramOptions(
         direction=direction,  # type: ignore[arg-type]
         mode=mode,  # type: ignore[arg-type]
         table_href=table_href,
         markers=markers or {},
+        tables=tables,
     )
-    return schema_diagram(project_schema(project), fmt, options)
+    return schema_diagram(schema, fmt, options)
+
+
+ERR_NO_TABLE = "No table “{name}” in this design."
+MAX_DEPTH = 5
+
+
+def around_tables(schema: Schema, name: str, depth: int = 1) -> frozenset[str]:
+    """Qualified names of ``name`` (qualified or not) and its neighbours up to ``depth`` hops."""
+    table = find_table(schema, name)
+    if table is None:
+        raise LookupError(ERR_NO_TABLE.format(name=name))
+    return neighbourhood(schema, table.qualified_name, max(0, min(depth, MAX_DEPTH)))

@@ -16,19 +16,21 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="write to this file instead of stdout")
         parser.add_argument("--direction", default="LR", choices=["LR", "TB"])
         parser.add_argument("--mode", default="all", choices=["all", "keys", "names"])
+        parser.add_argument(
+            "--around", help="only this table (schema-qualified or not) and its neighbours"
+        )
+        parser.add_argument("--depth", type=int, default=1, help="hops around --around (default 1)")
 
-    def handle(
-        self,
-        *args,
-        project: str,
-        format: str,
-        output: str | None,
-        direction: str,
-        mode: str,
-        **options,
-    ):
+    def handle(self, *args, project, format, output, direction, mode, around, depth, **options):
         try:
-            data = project_diagram(get_project(project), format, direction=direction, mode=mode)
-        except RenderError as exc:
-            raise CommandError(str(exc)) from None
+            data = project_diagram(
+                get_project(project),
+                format,
+                direction=direction,
+                mode=mode,
+                around=around,
+                depth=depth,
+            )
+        except (RenderError, LookupError) as exc:
+            raise CommandError(exc.args[0] if exc.args else str(exc)) from None
         write_output(data, output)
