@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from designer.export import TEXT_EXPORTS
 from designer.schema.model import Schema
 from designer.sql.export import ExportResult
 from designer.sql.export_postgres import export_postgres
@@ -25,6 +26,11 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         "postgres", "PostgreSQL DDL", "sql", "application/sql", export_postgres
     ),
 }
+_HIGHLIGHT = {"py": "python", "md": "markdown", "csv": "text"}
+for _name, (_label, _ext, _media, _fn) in TEXT_EXPORTS.items():
+    EXPORT_FORMATS[_name] = ExportFormat(
+        _name, _label, _ext, _media, _fn, highlight=_HIGHLIGHT.get(_ext, "text")
+    )
 
 
 def export(schema: Schema, format_name: str) -> ExportResult:
