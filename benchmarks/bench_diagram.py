@@ -4,7 +4,8 @@
 
 For generated designs of 10, 100, 500 and 1000 tables (``--quick``: 10 and 100) it
 prints the cold app time (empty cache), bare dot on the same DOT text, their
-ratio, schema_to_dot alone and a cached re-render (schema_to_dot + cache hit).
+ratio, schema_to_dot alone, a cached re-render (schema_to_dot + cache hit) and a
+keyed re-render (``render_keyed`` hit: no DOT built).
 Targets: ratio <= 1.2 from 100 tables, cached < 20 ms, 1000 tables cold < 3 s.
 Benchmarks report; they exit 0 whatever the figures.
 """
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _gen import generate_schema
 
 from designer.diagram.dot import schema_to_dot
-from designer.diagram.render import render
+from designer.diagram.render import render, render_keyed
 
 SIZES = (10, 100, 500, 1000)
 QUICK_SIZES = (10, 100)
@@ -70,6 +71,11 @@ def measure(n: int) -> dict[str, float]:
         _timed(lambda: render(schema_to_dot(schema), "svg", cache=warm)) for _ in range(10)
     )
     bare_s = statistics.median(bare)
+    render_keyed("bench:1", lambda: schema_to_dot(schema), "svg", cache=warm)
+    keyed = min(
+        _timed(lambda: render_keyed("bench:1", lambda: schema_to_dot(schema), "svg", cache=warm))
+        for _ in range(10)
+    )
     app_s = statistics.median(app)
     return {
         "tables": n,
@@ -78,6 +84,7 @@ def measure(n: int) -> dict[str, float]:
         "ratio": app_s / bare_s,
         "to_dot": dot_only,
         "cached": cached,
+        "keyed": keyed,
     }
 
 
@@ -85,7 +92,7 @@ def main(argv: list[str]) -> int:
     sizes = QUICK_SIZES if "--quick" in argv else SIZES
     print(
         f"{'tables':>7} {'app cold s':>11} {'bare dot s':>11} {'ratio':>6} "
-        f"{'to_dot ms':>10} {'cached ms':>10}"
+        f"{'to_dot ms':>10} {'cached ms':>10} {'keyed ms':>9}"
     )
     rows = []
     for n in sizes:
@@ -93,7 +100,7 @@ def main(argv: list[str]) -> int:
         rows.append(r)
         print(
             f"{n:>7} {r['app']:>11.3f} {r['bare']:>11.3f} {r['ratio']:>6.2f} "
-            f"{r['to_dot'] * 1000:>10.2f} {r['cached'] * 1000:>10.2f}",
+            f"{r['to_dot'] * 1000:>10.2f} {r['cached'] * 1000:>10.2f} {r['keyed'] * 1000:>9.3f}",
             flush=True,
         )
     print()

@@ -230,9 +230,13 @@ _MARKS = {
 _ROW_BG = {state: f' BGCOLOR="{pale}"' for state, (_strong, pale) in HIGHLIGHT_COLOURS.items()}
 
 
-@lru_cache(maxsize=4096)
-def _type_text(type_text: str) -> str:
-    return _font(f'COLOR="{MUTED}"', html_text(short_type(type_text)))
+_TYPE_FONT = f'COLOR="{MUTED}"'
+
+
+@lru_cache(maxsize=8192)
+def _type_cell(type_text: str, bg: str) -> str:
+    text = _font(_TYPE_FONT, html_text(short_type(type_text)))
+    return f'<TD ALIGN="LEFT"{bg}>{text}</TD>'
 
 
 def _key_columns(table: Table) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
@@ -250,13 +254,14 @@ def _key_columns(table: Table) -> tuple[frozenset[str], frozenset[str], frozense
 
 def _table_label(
     table: Table,
+    keys: tuple[frozenset[str], frozenset[str], frozenset[str]],
     options: DiagramOptions,
     referenced: frozenset[str] | set[str],
     node_id: str,
     extra_attrs: str,
-) -> tuple[str, dict[str, str]]:
+) -> tuple[str, dict[str, int]]:
     """The DOT line of a table's node (an HTML-like label) and its ports (column name -> port)."""
-    pk, fk, uq = _key_columns(table)
+    pk, fk, uq = keys
     multi_unique = {c for u in table.uniques if len(u.columns) > 1 for c in u.columns}
     qname = table.qualified_name
     highlight = options.highlight
@@ -276,7 +281,7 @@ def _table_label(
     else:
         header = f'<TR><TD COLSPAN="{ncols}" BGCOLOR="{header_bg}" ALIGN="LEFT">{title}</TD></TR>'
     rows = [header]
-    ports: dict[str, str] = {}
+    ports: dict[str, int] = {}
     keys_only = options.mode == "keys"
     show_types = options.show_types
     prefix = qname + "."
@@ -290,7 +295,7 @@ def _table_label(
             in_pk or in_fk or in_uq or name in multi_unique or name in referenced or col_state
         ):
             continue
-        ports[name] = f"c{pos}"
+        ports[name] = pos
         bg = _ROW_BG.get(col_state, "") if col_state else ""
         text = html_text(name)
         if col_state == "removed":
@@ -298,7 +303,7 @@ def _table_label(
         if in_pk:
             text = f"<U>{text}</U>"
         nn = _NN_TEXT if not (col.nullable or in_pk) else ""
-        type_cell = f'<TD ALIGN="LEFT"{bg}>{_type_text(col.type)}</TD>' if show_types else ""
+        type_cell = _type_cell(col.type, bg) if show_types else ""
         # Ports sit on the outermost cells so edges meet the table's border
         # (the west one for the child end, the east one for the parent end).
         rows.append(
@@ -337,20 +342,20 @@ def _tooltip(table: Table) -> str:
     return table.qualified_name + (f"\n{table.comment}" if table.comment else "")
 
 
-def _fk_ends(child: Table, fk: ForeignKey) -> tuple[str, str]:
+def _fk_ends(
+    child: Table, fk: ForeignKey, nullable: frozenset[str], pk: frozenset[str], uq: frozenset[str]
+) -> tuple[str, str]:
     """(arrowtail at the parent, arrowhead at the child); see the module docstring."""
-    nullable = False
-    for name in fk.columns:
-        col = child.column(name)
-        if col is not None and col.nullable:
-            nullable = True
-            break
-    parent_end = "teeodot" if nullable else "tee"
-    child_end = "teeodot" if child.is_unique_on(fk.columns) else "crowodot"
-    return parent_end, child_end
+    cols = fk.columns
+    parent_end = "teeodot" if any(c in nullable for c in cols) else "tee"
+    if len(cols) == 1:  # the common case, without building sets
+        unique = cols[0] in uq or pk == frozenset(cols)
+    else:
+        unique = child.is_unique_on(cols)
+    return parent_end, "teeodot" if unique else "crowodot"
 
 
-def _graph_header(options: DiagramOptions, n_tables: int) -> list[str]:
+def _graph_header(options: DiagramOptions, n_tables: int, clustered: bool) -> list[str]:
     graph = [
         f"rankdir={options.direction}",
         "splines=spline",
@@ -364,7 +369,11 @@ def _graph_header(options: DiagramOptions, n_tables: int) -> list[str]:
     else:
         graph += ["nodesep=0.35", "ranksep=0.9"]
     if n_tables > BIG_GRAPH_TABLES:
-        graph += ["nslimit=1", "mclimit=0.3", "newrank=true"]
+        graph += ["nslimit=1", "mclimit=0.3"]
+        if not clustered:
+            # Graphviz 2.43 with newrank and clusters fails ("trouble in init_rank") on
+            # a generated 1,000-table design, and without nslimit runs for minutes.
+            graph.append("newrank=true")
     if options.mode == "names":
         node = (
             f'shape=box, style="rounded,filled", fontname="{FONT}", fontsize=10, '
@@ -385,26 +394,26 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
     """The DOT source of the ER diagram of ``schema``: same schema and options, same bytes."""
     tables = sorted(schema.tables, key=lambda t: (t.schema, t.name))
     node_ids = {t.qualified_name: f"t{i}" for i, t in enumerate(tables)}
-    by_name = {t.qualified_name: t for t in tables}
     if options.tables is not None:
         tables = [t for t in tables if t.qualified_name in options.tables]
     shown = {t.qualified_name for t in tables}
 
-    edges: list[tuple[Table, ForeignKey, Table]] = []
+    # (child, its name, fk, parent name)
+    edges: list[tuple[Table, str, ForeignKey, str]] = []
     referenced: dict[str, set[str]] = {}
     for child in tables:
+        child_name = child.qualified_name
         for fk in child.foreign_keys:
             parent_name = f"{fk.ref_schema}.{fk.ref_table}"
             if parent_name not in shown:
                 continue
-            parent = by_name[parent_name]
-            edges.append((child, fk, parent))
+            edges.append((child, child_name, fk, parent_name))
             if fk.ref_columns:
                 referenced.setdefault(parent_name, set()).add(fk.ref_columns[0])
+    keys = {t.qualified_name: _key_columns(t) for t in tables}
 
-    lines = _graph_header(options, len(tables))
     names_mode = options.mode == "names"
-    ports: dict[str, dict[str, str]] = {}
+    ports: dict[str, dict[str, int]] = {}
     node_lines: dict[str, str] = {}
     href = options.table_href
     no_refs: set[str] = set()
@@ -417,7 +426,7 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
             node_lines[qname] = f"  {node_ids[qname]} [{_names_label(table, options)}{extra}];"
         else:
             node_lines[qname], ports[qname] = _table_label(
-                table, options, referenced.get(qname, no_refs), node_ids[qname], extra
+                table, keys[qname], options, referenced.get(qname, no_refs), node_ids[qname], extra
             )
 
     clusters: dict[str, list[Table]] = {}
@@ -426,6 +435,7 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
             key = table.group if options.cluster_by == "group" else table.schema
             if key:
                 clusters.setdefault(key, []).append(table)
+    lines = _graph_header(options, len(tables), clustered=bool(clusters))
     for i, key in enumerate(sorted(clusters)):
         members = clusters[key]
         colours = Counter(t.color for t in members if t.color and _COLOUR.match(t.color))
@@ -441,19 +451,22 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
         lines.append("  }")
     lines.extend(node_lines[t.qualified_name] for t in tables if t.qualified_name in node_lines)
 
-    for child, fk, parent in edges:
-        tail, head = node_ids[parent.qualified_name], node_ids[child.qualified_name]
+    nullable: dict[str, frozenset[str]] = {}
+    for child, child_name, fk, parent_name in edges:
+        tail, head = node_ids[parent_name], node_ids[child_name]
         if not names_mode:
-            parent_port = ports[parent.qualified_name].get(
-                fk.ref_columns[0] if fk.ref_columns else ""
-            )
-            child_port = ports[child.qualified_name].get(fk.columns[0] if fk.columns else "")
-            if parent_port:
-                tail += f":{parent_port}e:e"
-            if child_port:
+            parent_port = ports[parent_name].get(fk.ref_columns[0] if fk.ref_columns else "")
+            child_port = ports[child_name].get(fk.columns[0] if fk.columns else "")
+            if parent_port is not None:
+                tail += f":c{parent_port}e:e"
+            if child_port is not None:
                 # a self-reference loops on the east side instead of crossing the table
-                head += f":{child_port}e:e" if child is parent else f":{child_port}w:w"
-        arrowtail, arrowhead = _fk_ends(child, fk)
+                side = "e" if child_name == parent_name else "w"
+                head += f":c{child_port}{side}:{side}"
+        if child_name not in nullable:
+            nullable[child_name] = frozenset(c.name for c in child.columns if c.nullable)
+        pk, _fk, uq = keys[child_name]
+        arrowtail, arrowhead = _fk_ends(child, fk, nullable[child_name], pk, uq)
         attrs = f"arrowtail={arrowtail}, arrowhead={arrowhead}"
         key = fk_key(child, fk)
         attrs += f", tooltip={dot_quote(key)}"

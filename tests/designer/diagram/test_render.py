@@ -14,6 +14,7 @@ from designer.diagram.render import (
     RenderError,
     cache_key,
     render,
+    render_keyed,
 )
 from designer.schema.model import Column, ForeignKey, PrimaryKey, Schema, Table
 
@@ -166,3 +167,20 @@ def test_memory_limit_stops_a_runaway_layout(monkeypatch):
     with pytest.raises(RenderError) as exc:
         render(schema_to_dot(_big_schema(300)), "svg")
     assert str(exc.value) == ERR_MEMORY
+
+
+def test_render_keyed_skips_building_the_dot_on_a_hit():
+    cache = DictCache()
+    built = []
+
+    def make_dot() -> str:
+        built.append(1)
+        return schema_to_dot(demo_schema())
+
+    first = render_keyed("project-1:rev-7", make_dot, "svg", cache=cache)
+    assert first.startswith(b"<svg") and built == [1]
+    assert render_keyed("project-1:rev-7", make_dot, "svg", cache=cache) == first
+    assert built == [1]
+    # a new revision builds again; the DOT-hash entry means dot itself does not run
+    assert render_keyed("project-1:rev-8", make_dot, "svg", cache=cache) == first
+    assert built == [1, 1] and cache.hits == 2
