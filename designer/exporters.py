@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from designer.export import TEXT_EXPORTS
 from designer.schema.model import Schema
 from designer.sql.export import ExportResult
+from designer.sql.export_dialects import DIALECT_EXPORTS
 from designer.sql.export_postgres import export_postgres
 
 
@@ -26,6 +27,8 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
         "postgres", "PostgreSQL DDL", "sql", "application/sql", export_postgres
     ),
 }
+for _name, (_label, _ext, _fn) in DIALECT_EXPORTS.items():
+    EXPORT_FORMATS[_name] = ExportFormat(_name, _label, _ext, "application/sql", _fn)
 _HIGHLIGHT = {"py": "python", "md": "markdown", "csv": "text"}
 for _name, (_label, _ext, _media, _fn) in TEXT_EXPORTS.items():
     EXPORT_FORMATS[_name] = ExportFormat(
