@@ -200,3 +200,29 @@ class ShareLink(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.token[:8]
+
+
+class SavedView(models.Model):
+    """A subject area: a named subset of a design's tables with its own display options."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="saved_views")
+    name = models.CharField(max_length=100)
+    # Qualified table names picked by hand; empty means "every table the filters let through".
+    tables = models.JSONField(default=list, blank=True)
+    schema_filter = models.CharField(max_length=63, blank=True)
+    group_filter = models.CharField(max_length=63, blank=True)
+    mode = models.CharField(max_length=10, default="all")  # all | keys | names
+    direction = models.CharField(max_length=2, default="LR")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="saved_view_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
