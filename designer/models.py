@@ -8,6 +8,7 @@ are kept as JSON documents of the schema model in ``DesignObject``.
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from projects.models import Project
@@ -171,3 +172,50 @@ class DesignObject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.position}"
+
+
+class AdvisorRuleSetting(models.Model):
+    """A project's choice for one advisor rule: another severity, or ``off``.
+
+    Only rules that differ from their default have a row, so new rules start at their default.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="advisor_settings")
+    rule = models.CharField(max_length=60)
+    severity = models.CharField(max_length=8)  # error, warning, info or off
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "rule"], name="advisor_setting_unique_rule")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}={self.severity}"
+
+
+class FindingDismissal(models.Model):
+    """A finding a designer accepted, with the reason: kept, shown, and restorable."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="finding_dismissals"
+    )
+    rule = models.CharField(max_length=60)
+    object = models.CharField(max_length=400)
+    reason = models.TextField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule", "object"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "rule", "object"], name="finding_dismissal_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.object}"

@@ -1,9 +1,11 @@
 """Every URL of the site. Project URLs live under /p/<slug>/ and all pass projects.access."""
 
+from importlib.util import find_spec
+
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from designer.views import columns, constraints, diagram, enums, export, indexes, tables
+from designer.views import advisor, columns, constraints, diagram, enums, export, indexes, tables
 from designer.views import projects as editor_views
 from projects import views as project_views
 
@@ -49,4 +51,29 @@ urlpatterns = [
         export.export_download,
         name="export_download",
     ),
+    path("p/<slug:slug>/advisor/", advisor.advisor_page, name="advisor"),
+    path("p/<slug:slug>/advisor/counter/", advisor.advisor_counter, name="advisor_counter"),
+    path("p/<slug:slug>/advisor/fix/", advisor.finding_fix, name="finding_fix"),
+    path("p/<slug:slug>/advisor/dismiss/", advisor.finding_dismiss, name="finding_dismiss"),
+    path("p/<slug:slug>/advisor/restore/", advisor.finding_restore, name="finding_restore"),
+    path("p/<slug:slug>/advisor/rules/<str:rule>/", advisor.rule_setting, name="rule_setting"),
 ]
+
+
+def _optional(module: str) -> bool:
+    """True when ``module`` exists: pages built alongside this file plug in once they land."""
+    try:
+        return find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+urlpatterns += [
+    path("p/<slug:slug>/patterns/", include("designer.urls_patterns")),
+    path("", include("designer.urls_import")),
+]
+if _optional("designer.urls_explore"):
+    urlpatterns.append(path("", include("designer.urls_explore")))
+# Last, so the routes above win over anything the projects app declares at the root.
+if _optional("projects.urls"):
+    urlpatterns.append(path("", include("projects.urls")))

@@ -7,6 +7,7 @@ answers 422 with the message beside the field that caused it and nothing changed
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,11 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from designer.advisor import RULES, Finding
 from designer.diagrams import DIAGRAM_FORMATS
 from designer.exporters import EXPORT_FORMATS
 from designer.models import (
@@ -29,6 +32,7 @@ from designer.models import (
     DesignTable,
 )
 from designer.schema import model as m
+from designer.services import advisor
 from designer.services.errors import DesignError
 from projects.access import ProjectAccess, project_access
 from projects.models import Role
@@ -126,6 +130,52 @@ class IndexRow:
     @property
     def parts_inline(self) -> str:
         return ", ".join(self.parts.splitlines())
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """One advisor finding as the panel and the advisor page show it."""
+
+    rule: str
+    title: str
+    severity: str
+    object: str
+    table: str | None
+    table_uid: str | None
+    message: str
+    rationale: str
+    fix: str | None  # what the fix does, when there is one
+
+    @property
+    def key(self) -> str:
+        """A stable HTML id for this finding (objects may hold any character)."""
+        digest = hashlib.sha1(f"{self.rule}\0{self.object}".encode()).hexdigest()[:12]
+        return f"finding-{digest}"
+
+    @property
+    def short_object(self) -> str:
+        """The object without its table's name: the table is already on screen."""
+        if self.table and self.object.startswith(self.table + "."):
+            return self.object[len(self.table) + 1 :]
+        return "" if self.object == self.table else self.object
+
+
+def finding_rows(findings: Iterable[Finding], uids: Mapping[str, str]) -> list[FindingRow]:
+    """Rows for ``findings``; ``uids`` maps qualified table names to table uids."""
+    return [
+        FindingRow(
+            rule=f.rule,
+            title=RULES[f.rule].title,
+            severity=f.severity,
+            object=f.object,
+            table=f.table,
+            table_uid=uids.get(f.table) if f.table else None,
+            message=f.message,
+            rationale=f.rationale,
+            fix=f.fix.description if f.fix else None,
+        )
+        for f in findings
+    ]
 
 
 @dataclass
@@ -245,10 +295,13 @@ def panel_context(
     *,
     error: FormError | None = None,
     draft: Draft | None = None,
+    finding_error: FormError | None = None,
+    finding_draft: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the table panel shows, in a fixed number of queries."""
     draft = draft or Draft()
     project = access.project
+    mine = [f for f in advisor.project_findings(project) if f.table == table.qualified_name]
     columns = list(DesignColumn.objects.filter(table=table).order_by("position", "id"))
     constraints = list(DesignConstraint.objects.filter(table=table).order_by("position", "id"))
     indexes = list(DesignIndex.objects.filter(table=table).order_by("position", "id"))
@@ -290,6 +343,9 @@ def panel_context(
         "new_check": draft.get("check"),
         "new_unique": draft.get("unique"),
         "error": error,
+        "findings": finding_rows(mine, {table.qualified_name: table.uid}),
+        "finding_error": finding_error,
+        "finding_draft": finding_draft or {},
     }
 
 
@@ -309,6 +365,10 @@ def editor_context(access: ProjectAccess, q: str = "") -> dict[str, Any]:
         else DesignTable.objects.filter(project=access.project).count(),
         "export_formats": list(EXPORT_FORMATS.values()),
         "diagram_formats": DIAGRAM_FORMATS,
+        # Lazy: only the full page shows the counter, not the list's htmx refreshes.
+        "advisor_counts": SimpleLazyObject(
+            lambda: advisor.severity_counts(advisor.project_findings(access.project))
+        ),
     }
 
 

@@ -7,8 +7,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from designer.diagram.dot import DiagramOptions
 from designer.diagram.render import RenderError
-from designer.diagrams import DIAGRAM_FORMATS, MEDIA_TYPES, project_diagram
+from designer.diagrams import DIAGRAM_FORMATS, MEDIA_TYPES, schema_diagram
+from designer.selectors import project_schema
+from designer.services.advisor import diagram_markers
 from designer.views.common import EDITOR, HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role
@@ -36,14 +39,18 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     inline = bool(request.htmx) and fmt == "svg"
     # Inside the editor each table links to its panel; app.js turns the click into an hx-get.
     href = reverse("table_panel", args=[slug, "UID"]).replace("UID", "{id}") if inline else None
+    schema = project_schema(access.project)
+    # The editor's diagram shows advisor and comment badges; files only when asked, since a
+    # picture for documentation rarely wants them.
+    marked = inline or request.GET.get("markers") == "1"
+    options = DiagramOptions(
+        direction=_choice(request.GET.get("direction"), DIRECTIONS),  # type: ignore[arg-type]
+        mode=_choice(request.GET.get("mode"), MODES),  # type: ignore[arg-type]
+        table_href=href,
+        markers=diagram_markers(access.project, schema) if marked else {},
+    )
     try:
-        data = project_diagram(
-            access.project,
-            fmt,
-            direction=_choice(request.GET.get("direction"), DIRECTIONS),
-            mode=_choice(request.GET.get("mode"), MODES),
-            table_href=href,
-        )
+        data = schema_diagram(schema, fmt, options)
     except RenderError as exc:
         message = ERR_RENDER.format(reason=exc)
         if inline:
