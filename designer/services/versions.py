@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from django.db import transaction
 
-from designer.schema.model import Schema
+from designer.diagram.dot import fk_key
+from designer.migrate import Plan, diff, plan
+from designer.migrate.changes import (
+    AddColumn,
+    AddForeignKey,
+    AddTable,
+    Change,
+    DropColumn,
+    DropForeignKey,
+    DropTable,
+    RenameColumn,
+    TableChange,
+)
+from designer.schema.model import Column, Schema, Table
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors import project_schema
 from designer.services.design import check_name, schema_replace
 from designer.services.errors import DesignError
 from projects.models import Project, Version
+from projects.services import activity_log
 
 ERR_VERSION_NAME_TAKEN = "A version named “{name}” already exists."
 ERR_VERSION_NAME_EMPTY = "Give the version a name."
@@ -26,13 +42,17 @@ def snapshot_create(*, project: Project, name: str, message: str = "", author=No
         raise DesignError(f"“{WORKING}” is reserved for the working design.", "name")
     if Version.objects.filter(project=project, name=name).exists():
         raise DesignError(ERR_VERSION_NAME_TAKEN.format(name=name), "name")
-    return Version.objects.create(
+    version = Version.objects.create(
         project=project,
         name=name,
         message=message.strip(),
         author=author,
         schema_json=schema_to_json(project_schema(project)),
     )
+    activity_log(
+        project=project, actor=author, verb="created", kind="version", name=name, after=message
+    )
+    return version
 
 
 def version_schema(project: Project, name: str) -> Schema:
@@ -46,9 +66,120 @@ def version_schema(project: Project, name: str) -> Schema:
 
 
 @transaction.atomic
-def version_restore(*, project: Project, name: str) -> None:
+def version_restore(*, project: Project, name: str, actor=None) -> None:
     """Make a version the working design again (atomic; object ids are kept)."""
-    schema_replace(project=project, schema=version_schema(project, name))
+    schema_replace(actor=actor, project=project, schema=version_schema(project, name))
+    activity_log(project=project, actor=actor, verb="restored", kind="version", name=name)
 
 
-__all__ = ["WORKING", "check_name", "snapshot_create", "version_restore", "version_schema"]
+# -- comparing two designs ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two designs side by side: the changes, the plan, and what the visual diff draws."""
+
+    base: str
+    target: str
+    changes: tuple[Change, ...]
+    plan: Plan
+    # the target design plus what it dropped, so removed tables and columns still show
+    union: Schema
+    highlight: dict[str, str]
+    edge_highlight: dict[str, str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+
+def _mark(marks: dict[str, str], key: str, state: str) -> None:
+    # "added"/"removed" say more than "changed": never downgrade them.
+    if marks.get(key) in ("added", "removed"):
+        return
+    marks[key] = state
+
+
+def _with_column(table: Table, column: Column, before: Table | None) -> Table:
+    """``table`` with a dropped ``column`` put back where it stood in ``before``."""
+    position = len(table.columns)
+    if before is not None and column.name in before.column_names:
+        position = min(before.column_names.index(column.name), position)
+    columns = list(table.columns)
+    columns.insert(position, column)
+    return replace(table, columns=tuple(columns))
+
+
+def compare_schemas(
+    before: Schema, after: Schema, *, base: str = "", target: str = ""
+) -> Comparison:
+    """Diff ``before`` -> ``after`` and derive the visual diff's union schema and highlight map."""
+    changes = diff(before, after)
+    marks: dict[str, str] = {}
+    edges: dict[str, str] = {}
+    union = after
+    for change in changes:
+        if isinstance(change, AddTable):
+            qname = change.table.qualified_name
+            _mark(marks, qname, "added")
+            for column in change.table.columns:
+                _mark(marks, f"{qname}.{column.name}", "added")
+        elif isinstance(change, DropTable):
+            dropped = change.table
+            union = replace(union, tables=(*union.tables, dropped))
+            _mark(marks, dropped.qualified_name, "removed")
+            for column in dropped.columns:
+                _mark(marks, f"{dropped.qualified_name}.{column.name}", "removed")
+        elif isinstance(change, TableChange):
+            qname = f"{change.schema}.{change.table}"
+            current = union.table(change.table, change.schema)
+            if isinstance(change, AddColumn):
+                _mark(marks, f"{qname}.{change.column.name}", "added")
+            elif isinstance(change, DropColumn) and current is not None:
+                old = next(
+                    (t for t in before.tables if t.id and t.id == current.id), None
+                ) or before.table(change.table, change.schema)
+                union = union.with_table(_with_column(current, change.column, old))
+                _mark(marks, f"{qname}.{change.column.name}", "removed")
+            elif isinstance(change, RenameColumn):
+                _mark(marks, f"{qname}.{change.new_name}", "changed")
+            elif isinstance(change, AddForeignKey) and current is not None:
+                edges[fk_key(current, change.foreign_key)] = "added"
+            elif isinstance(change, DropForeignKey) and current is not None:
+                fk = change.foreign_key
+                if fk not in current.foreign_keys:
+                    current = replace(current, foreign_keys=(*current.foreign_keys, fk))
+                    union = union.with_table(current)
+                edges[fk_key(current, fk)] = "removed"
+            elif isinstance(getattr(change, "column", None), str):
+                _mark(marks, f"{qname}.{change.column}", "changed")  # type: ignore[attr-defined]
+            if qname not in marks:
+                _mark(marks, qname, "changed")
+    return Comparison(
+        base=base,
+        target=target,
+        changes=tuple(changes),
+        plan=plan(changes, allow_destructive=True),
+        union=union,
+        highlight=dict(sorted(marks.items())),
+        edge_highlight=dict(sorted(edges.items())),
+    )
+
+
+def compare_versions(project: Project, base: str, target: str) -> Comparison:
+    """Compare two versions by name (``working`` is the working design, "" an empty design)."""
+    before = version_schema(project, base) if base else Schema()
+    after = version_schema(project, target)
+    return compare_schemas(before, after, base=base, target=target)
+
+
+__all__ = [
+    "WORKING",
+    "Comparison",
+    "check_name",
+    "compare_schemas",
+    "compare_versions",
+    "snapshot_create",
+    "version_restore",
+    "version_schema",
+]
