@@ -93,6 +93,22 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),
+    # the advisor: viewers read findings, editors fix, dismiss and configure
+    "advisor": (VIEW, None),
+    "advisor_counter": (VIEW, None),
+    "finding_fix": (None, EDIT),
+    "finding_dismiss": (None, EDIT),
+    "finding_restore": (None, EDIT),
+    "rule_setting": (None, EDIT),
+    # patterns: anyone on the project may preview, editors apply
+    "pattern_page": (VIEW, None),
+    "pattern_preview": (VIEW, None),
+    "pattern_apply": (None, EDIT),
+    # import: into a new project (any user) or replacing a design (editors)
+    "import_new": ("user", "user"),
+    "import_new_confirm": (None, "user"),
+    "import_project": (EDIT, EDIT),
+    "import_project_confirm": (None, EDIT),
 }
 # Query strings some reads need to name what they show.
 QUERY = {
@@ -121,7 +137,13 @@ KWARG_DEFAULTS = {
     "user_id": "target",
     "token": "token",
 }
-KWARG_LITERALS = {"fmt": "svg", "format_name": "postgres", "direction": "up"}
+KWARG_LITERALS = {
+    "fmt": "svg",
+    "format_name": "postgres",
+    "direction": "up",
+    "pattern_id": "soft-delete",
+    "rule": "pk-missing",
+}
 IDENTITIES = ("anonymous", "share_holder", "stranger", "viewer", "reviewer", "editor", "owner")
 RANK = {VIEW: 0, REVIEW: 1, EDIT: 2, OWN: 3}
 PASSED = {200, 204, 302, 400, 409, 422}  # through the gate (a refusal of bad input is fine)
