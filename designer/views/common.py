@@ -349,24 +349,43 @@ def panel_context(
     }
 
 
+# The list shows at most this many tables; bigger designs are searched (filter box, Explorer).
+TABLE_LIST_LIMIT = 200
+# Above this size the page loads the advisor counter after it is shown, not before.
+LARGE_DESIGN_TABLES = 300
+
+
 def editor_context(access: ProjectAccess, q: str = "") -> dict[str, Any]:
-    """The editor page around the panel: project header and the table list (two queries)."""
-    tables = DesignTable.objects.filter(project=access.project)
-    if q:
-        tables = tables.filter(name__icontains=q)
-    rows = list(tables.annotate(n_columns=Count("columns")).order_by("schema_name", "name"))
+    """The editor page around the panel: project header and the table list (three queries).
+
+    The list is capped at TABLE_LIST_LIMIT rows so a 3,000-table design renders as fast as
+    a 30-table one; the filter box (and the Explorer) find the rest.
+    """
+    all_tables = DesignTable.objects.filter(project=access.project)
+    tables = all_tables.filter(name__icontains=q) if q else all_tables
+    rows = list(
+        tables.annotate(n_columns=Count("columns")).order_by("schema_name", "name")[
+            : TABLE_LIST_LIMIT + 1
+        ]
+    )
+    table_count = all_tables.count()
+    matching = len(rows) if len(rows) <= TABLE_LIST_LIMIT else tables.count()
+    large = table_count > LARGE_DESIGN_TABLES
     return {
         "access": access,
         "project": access.project,
-        "tables": rows,
+        "tables": rows[:TABLE_LIST_LIMIT],
+        "tables_hidden": max(0, matching - TABLE_LIST_LIMIT),
         "q": q,
-        "table_count": len(rows)
-        if not q
-        else DesignTable.objects.filter(project=access.project).count(),
+        "table_count": table_count,
+        "large_design": large,
         "export_formats": list(EXPORT_FORMATS.values()),
         "diagram_formats": DIAGRAM_FORMATS,
-        # Lazy: only the full page shows the counter, not the list's htmx refreshes.
-        "advisor_counts": SimpleLazyObject(
+        # Lazy: only the full page shows the counter, not the list's htmx refreshes; a large
+        # design's counter is fetched by the browser once the page is up.
+        "advisor_counts": None
+        if large
+        else SimpleLazyObject(
             lambda: advisor.severity_counts(advisor.project_findings(access.project))
         ),
     }

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from designer.diagram.dot import DiagramOptions
-from designer.diagram.render import RenderError
-from designer.diagrams import DIAGRAM_FORMATS, MEDIA_TYPES, schema_diagram
+from designer.diagram.dot import DiagramOptions, schema_to_dot
+from designer.diagram.render import RenderError, render_keyed
+from designer.diagrams import _DIAGRAM_CODE as DIAGRAM_CODE
+from designer.diagrams import DIAGRAM_FORMATS, MEDIA_TYPES
 from designer.selectors import project_schema
 from designer.services.advisor import diagram_markers
 from designer.views.common import EDITOR, HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role
+from projects.services import unresolved_threads_by_anchor
 
 DIRECTIONS = ("LR", "TB")
 MODES = ("all", "keys", "names")
@@ -39,18 +43,35 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     inline = bool(request.htmx) and fmt == "svg"
     # Inside the editor each table links to its panel; app.js turns the click into an hx-get.
     href = reverse("table_panel", args=[slug, "UID"]).replace("UID", "{id}") if inline else None
-    schema = project_schema(access.project)
     # The editor's diagram shows advisor and comment badges; files only when asked, since a
     # picture for documentation rarely wants them.
     marked = inline or request.GET.get("markers") == "1"
-    options = DiagramOptions(
-        direction=_choice(request.GET.get("direction"), DIRECTIONS),  # type: ignore[arg-type]
-        mode=_choice(request.GET.get("mode"), MODES),  # type: ignore[arg-type]
-        table_href=href,
-        markers=diagram_markers(access.project, schema) if marked else {},
-    )
+    direction = _choice(request.GET.get("direction"), DIRECTIONS)
+    mode = _choice(request.GET.get("mode"), MODES)
+    project = access.project
+    # A cheap key: an unchanged design (same revision, options and open comment threads) is
+    # served from the cache without reading the design, linting it or building DOT.
+    threads = sorted(unresolved_threads_by_anchor(project).items()) if marked else ()
+    key = repr((DIAGRAM_CODE, project.pk, project.revision, direction, mode, href, marked, threads))
+
+    def make_dot() -> str:
+        schema = project_schema(project)
+        options = DiagramOptions(
+            direction=direction,  # type: ignore[arg-type]
+            mode=mode,  # type: ignore[arg-type]
+            table_href=href,
+            markers=diagram_markers(project, schema) if marked else {},
+        )
+        return schema_to_dot(schema, options)
+
     try:
-        data = schema_diagram(schema, fmt, options)
+        data = render_keyed(
+            key,
+            make_dot,
+            fmt,
+            timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
+            cache=cache,  # type: ignore[arg-type]
+        )
     except RenderError as exc:
         message = ERR_RENDER.format(reason=exc)
         if inline:
