@@ -5,7 +5,17 @@ from importlib.util import find_spec
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from designer.views import advisor, columns, constraints, diagram, enums, export, indexes, tables
+from designer.views import (
+    advisor,
+    columns,
+    constraints,
+    diagram,
+    docs,
+    enums,
+    export,
+    indexes,
+    tables,
+)
 from designer.views import projects as editor_views
 from projects import views as project_views
 
@@ -51,6 +61,9 @@ urlpatterns = [
         export.export_download,
         name="export_download",
     ),
+    path("p/<slug:slug>/indexes/", docs.index_table_page, name="index_table"),
+    path("p/<slug:slug>/document/", docs.document_page, name="document"),
+    path("p/<slug:slug>/document.md", docs.document_markdown, name="document_markdown"),
     path("p/<slug:slug>/advisor/", advisor.advisor_page, name="advisor"),
     path("p/<slug:slug>/advisor/counter/", advisor.advisor_counter, name="advisor_counter"),
     path("p/<slug:slug>/advisor/fix/", advisor.finding_fix, name="finding_fix"),

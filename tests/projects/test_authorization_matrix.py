@@ -93,6 +93,10 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),
+    # documents
+    "index_table": (VIEW, None),
+    "document": (VIEW, None),
+    "document_markdown": (VIEW, None),
     # the advisor: viewers read findings, editors fix, dismiss and configure
     "advisor": (VIEW, None),
     "advisor_counter": (VIEW, None),
