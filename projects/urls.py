@@ -6,7 +6,7 @@ views are public (no login) and open only the one project the token names.
 
 from django.urls import path
 
-from designer.views import comments, share, versions
+from designer.views import comments, compare_live, share, versions
 from projects import views, views_activity, views_members, views_reviews
 
 P = "p/<slug:slug>/"
@@ -35,6 +35,8 @@ urlpatterns = [
         name="version_migration",
     ),
     path(P + "versions/<int:pk>/restore/", versions.version_restore_view, name="version_restore"),
+    path(P + "versions/compare-live/", compare_live.compare_live, name="version_compare_live"),
+    path(P + "versions/rehearse/", compare_live.version_rehearse, name="version_rehearse"),
     # comments
     path(P + "comments/", comments.comments, name="comments"),
     path(P + "comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),

@@ -111,10 +111,19 @@ def _with_column(table: Table, column: Column, before: Table | None) -> Table:
 
 
 def compare_schemas(
-    before: Schema, after: Schema, *, base: str = "", target: str = ""
+    before: Schema,
+    after: Schema,
+    *,
+    base: str = "",
+    target: str = "",
+    renames: dict[str, str] | None = None,
 ) -> Comparison:
-    """Diff ``before`` -> ``after`` and derive the visual diff's union schema and highlight map."""
-    changes = diff(before, after)
+    """Diff ``before`` -> ``after`` and derive the visual diff's union schema and highlight map.
+
+    ``renames`` are renames the user confirmed (keys as ``designer.migrate.diff`` takes them);
+    designs edited here carry object ids, so their renames need no confirmation.
+    """
+    changes = diff(before, after, renames=renames)
     marks: dict[str, str] = {}
     edges: dict[str, str] = {}
     union = after

@@ -81,6 +81,8 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "version_compare": (VIEW, None),
     "version_migration": (VIEW, None),
     "version_restore": (None, EDIT),
+    "version_compare_live": (VIEW, VIEW),
+    "version_rehearse": (None, VIEW),
     "comments": (VIEW, REVIEW),
     "comment_reply": (None, REVIEW),
     "comment_resolve": (None, REVIEW),
