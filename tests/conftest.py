@@ -14,6 +14,20 @@ from designer import realpg
 CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(settings, tmp_path_factory):
+    """Each test gets an empty cache: renders and pending imports never leak between runs."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"erd-test-{tmp_path_factory.getbasetemp().name}",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def pg_server_dsn() -> str:
     """DSN of the session's PostgreSQL: TEST_PG_DSN if set, else an embedded server."""

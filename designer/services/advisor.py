@@ -85,6 +85,28 @@ def project_findings(
     )
 
 
+# Above this many tables, a table panel lints the table with its neighbours, not the design.
+PANEL_SUBSET_TABLES = 300
+
+
+def table_findings(project: Project, table: DesignTable) -> list[Finding]:
+    """Findings about one table, for its panel.
+
+    On a big design the panel lints the table with its direct neighbours only (the rows of a
+    few tables instead of thousands), so an edit answers quickly; rules that look further
+    (cascade chains of three or more tables) are then reported on the Advisor page only.
+    """
+    from designer.selectors_large import design_graph, subset_schema
+
+    name = table.qualified_name
+    if DesignTable.objects.filter(project=project).count() > PANEL_SUBSET_TABLES:
+        names = design_graph(project).around(name, 1) or frozenset({name})
+        found = project_findings(project, schema=subset_schema(project, names))
+    else:
+        found = project_findings(project)
+    return [f for f in found if f.table == name]
+
+
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
     """``{"error": n, "warning": n, "info": n}``, every severity present."""
     counts = Counter(f.severity for f in findings)

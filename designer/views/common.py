@@ -301,7 +301,7 @@ def panel_context(
     """Everything the table panel shows, in a fixed number of queries."""
     draft = draft or Draft()
     project = access.project
-    mine = [f for f in advisor.project_findings(project) if f.table == table.qualified_name]
+    mine = advisor.table_findings(project, table)
     columns = list(DesignColumn.objects.filter(table=table).order_by("position", "id"))
     constraints = list(DesignConstraint.objects.filter(table=table).order_by("position", "id"))
     indexes = list(DesignIndex.objects.filter(table=table).order_by("position", "id"))

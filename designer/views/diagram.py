@@ -52,7 +52,19 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     # A cheap key: an unchanged design (same revision, options and open comment threads) is
     # served from the cache without reading the design, linting it or building DOT.
     threads = sorted(unresolved_threads_by_anchor(project).items()) if marked else ()
-    key = repr((DIAGRAM_CODE, project.pk, project.revision, direction, mode, href, marked, threads))
+    key = repr(
+        (
+            DIAGRAM_CODE,
+            project.pk,
+            str(project.created_at),
+            project.revision,
+            direction,
+            mode,
+            href,
+            marked,
+            threads,
+        )
+    )
 
     def make_dot() -> str:
         schema = project_schema(project)

@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from designer.models import DesignColumn, DesignConstraint, DesignEnum, DesignIndex
 from designer.services import design as svc
 from designer.services.versions import snapshot_create
-from projects.models import Membership, Role
+from projects.models import Membership, Role, SavedView
 from projects.services import (
     comment_add,
     project_create,
@@ -95,6 +95,13 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),
+    # the explorer for large designs
+    "explore": (VIEW, None),
+    "explore_diagram": (VIEW, None),
+    "explore_search": (VIEW, None),
+    "explore_tables": (VIEW, None),
+    "saved_views": (VIEW, EDIT),
+    "saved_view_delete": (None, EDIT),
     # documents
     "index_table": (VIEW, None),
     "document": (VIEW, None),
@@ -133,6 +140,7 @@ KWARG_OVERRIDES = {
     ("comment_resolve", "pk"): "comment",
     ("version_restore", "pk"): "version",
     ("share_link_revoke", "pk"): "link",
+    ("saved_view_delete", "pk"): "saved_view",
 }
 KWARG_DEFAULTS = {
     "slug": "slug",
@@ -211,7 +219,9 @@ def world(django_user_model) -> SimpleNamespace:
     link = share_link_create(project=project, actor=people["owner"])
     dead = share_link_create(project=project, actor=people["owner"])
     share_link_revoke(link=dead)
+    saved = SavedView.objects.create(project=project, name="Posts", tables=["public.posts"])
     return SimpleNamespace(
+        saved_view=saved.pk,
         people=people,
         slug=project.slug,
         table=posts.uid,
