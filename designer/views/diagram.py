@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET
 from designer.diagram.dot import DiagramOptions, schema_to_dot
 from designer.diagram.render import RenderError, render_keyed
 from designer.diagrams import _DIAGRAM_CODE as DIAGRAM_CODE
-from designer.diagrams import DIAGRAM_FORMATS, MEDIA_TYPES
+from designer.diagrams import (
+    ASYNC_RENDER_TABLES,
+    DIAGRAM_FORMATS,
+    MEDIA_TYPES,
+    Pending,
+    diagram_or_pending,
+)
+from designer.models import DesignTable
 from designer.selectors import project_schema
 from designer.services.advisor import diagram_markers
 from designer.views.common import EDITOR, HtmxHttpRequest
@@ -22,11 +29,29 @@ from projects.services import unresolved_threads_by_anchor
 
 DIRECTIONS = ("LR", "TB")
 MODES = ("all", "keys", "names")
+HINT_LARGE = "Try the “names” mode, or draw a neighbourhood in Explore."
 ERR_RENDER = "The diagram could not be drawn: {reason}"
 
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
     return value if value in allowed else allowed[0]
+
+
+def _large_inline(request, project, direction: str, mode: str, href: str | None) -> HttpResponse:
+    """A big design's editor diagram is drawn off the request path; the page polls for it.
+
+    Badges are left out here: linting thousands of tables on every poll would cost more than
+    the badges are worth (the advisor page lists every finding).
+    """
+    try:
+        result = diagram_or_pending(project, "svg", direction=direction, mode=mode, table_href=href)
+    except RenderError as exc:
+        message = ERR_RENDER.format(reason=exc) + " " + HINT_LARGE
+        return render(request, f"{EDITOR}#diagram", {"render_error": message})
+    if isinstance(result, Pending):
+        context = {"pending": True, "elapsed": int(result.elapsed), "project": project}
+        return render(request, f"{EDITOR}#diagram", context)
+    return render(request, f"{EDITOR}#diagram", {"svg": inline_svg(result)})
 
 
 def inline_svg(data: bytes) -> str:
@@ -51,6 +76,8 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     project = access.project
     # A cheap key: an unchanged design (same revision, options and open comment threads) is
     # served from the cache without reading the design, linting it or building DOT.
+    if inline and DesignTable.objects.filter(project=project).count() > ASYNC_RENDER_TABLES:
+        return _large_inline(request, project, direction, mode, href)
     threads = sorted(unresolved_threads_by_anchor(project).items()) if marked else ()
     key = repr(
         (

@@ -197,3 +197,22 @@ def test_failed_background_render_is_reported_and_remembered(owner, private_cach
     with pytest.raises(RenderError, match="took longer than"):
         diagram_or_pending(project, "svg", mode="names")
     assert not [t for t in threading.enumerate() if t.name == f"erd-render-{project.pk}"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_editor_diagram_of_a_big_design_polls_then_shows_the_picture(
+    owner, private_cache, client
+):
+    project = _project(owner, 450)
+    client.force_login(owner)
+    url = f"/p/{project.slug}/diagram.svg?mode=names"
+    first = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Drawing this large design in the background" in first
+    assert 'hx-trigger="load delay:2s"' in first
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        if "<svg" in html:
+            break
+        time.sleep(0.5)
+    assert "<svg" in html and html.count('class="node"') == 450
