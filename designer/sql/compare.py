@@ -135,6 +135,13 @@ def index_element_name(expression: str) -> str | None:
     )
 
 
+def default_key_name(table: str, columns: Iterable[str], label: str) -> str:
+    """The name PostgreSQL gives an unnamed key: ``t_pkey``, ``t_a_b_key``, ``t_a_fkey``."""
+    if label == "pkey":
+        return make_object_name(table, None, label)
+    return make_object_name(table, _name_addition(columns), label)
+
+
 def identity_sequence_name(table: str, column: str) -> str:
     """The name PostgreSQL gives the sequence of a serial or identity column."""
     return make_object_name(table, column, "seq")
@@ -619,6 +626,7 @@ def differences(a: Schema, b: Schema, *, compare_raw: bool = True) -> list[str]:
 __all__ = [
     "canonical",
     "default_check_name",
+    "default_key_name",
     "differences",
     "expression_columns",
     "identity_sequence_name",

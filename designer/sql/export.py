@@ -17,16 +17,20 @@ from typing import TYPE_CHECKING, Protocol
 from designer.schema.model import (
     DEFAULT_SCHEMA,
     Column,
+    Domain,
+    EnumType,
     ExcludeConstraint,
     ForeignKey,
     Index,
     PrimaryKey,
     RawStatement,
     Schema,
+    Sequence,
     Table,
     UniqueConstraint,
     View,
 )
+from designer.schema.sqltext import qualify, quote_ident
 
 if TYPE_CHECKING:
     from designer.sql.dialects.base import Dialect
@@ -157,6 +161,89 @@ def order_tables(schema: Schema) -> tuple[list[Table], list[str]]:
         warnings.append(WARN_TABLE_CYCLE.format(names=names))
         ordered.extend(by_key[k] for k in rest)
     return ordered, warnings
+
+
+def export_order(schema: Schema) -> Schema:
+    """``schema`` with its objects in the order ``export_ddl`` writes them.
+
+    The export does not depend on the order a design lists tables, indexes, policies, types
+    and sequences in (so output stays stable however the design was edited). An importer
+    returns its design in this order, so that exporting and importing again gives an
+    equal ``Schema``. Views keep their order (it is their dependency order), and so do
+    columns and constraints; raw statements are grouped as ``raw_rank`` says, each group
+    in its own order.
+    """
+
+    def placed(obj: EnumType | Domain | Sequence | Table) -> tuple[str, str]:
+        return (obj.schema, obj.name)
+
+    def table(t: Table) -> Table:
+        return replace(
+            t,
+            indexes=tuple(sorted(t.indexes, key=_by_name)),
+            policies=tuple(sorted(t.policies, key=_by_name)),
+        )
+
+    return replace(
+        schema,
+        tables=tuple(sorted((table(t) for t in schema.tables), key=placed)),
+        enums=tuple(sorted(schema.enums, key=placed)),
+        domains=tuple(sorted(schema.domains, key=placed)),
+        sequences=tuple(sorted(schema.sequences, key=placed)),
+        views=tuple(
+            replace(v, indexes=tuple(sorted(v.indexes, key=_by_name))) for v in schema.views
+        ),
+        extensions=tuple(sorted(schema.extensions, key=_by_name)),
+        schemas=tuple(sorted(schema.schemas)),
+        # each group keeps its own order
+        raw=tuple(sorted(schema.raw, key=raw_rank)),
+    )
+
+
+def order_domains(domains: Iterable[Domain]) -> list[Domain]:
+    """Domains sorted by (schema, name), each moved after the domain it is based on."""
+    pending = sorted(domains, key=_by_qname)
+    names: dict[str, Domain] = {}
+    for d in pending:
+        for ref in (d.name, f"{d.schema}.{d.name}", qualify(d.schema, d.name), quote_ident(d.name)):
+            names.setdefault(ref, d)
+    ordered: list[Domain] = []
+    placed: set[tuple[str, str]] = set()
+
+    def place(d: Domain, seen: frozenset[tuple[str, str]]) -> None:
+        key = _by_qname(d)
+        if key in placed or key in seen:
+            return
+        base = names.get(d.type.removesuffix("[]"))
+        if base is not None and base is not d:
+            place(base, seen | {key})
+        placed.add(key)
+        ordered.append(d)
+
+    for d in pending:
+        place(d, frozenset())
+    return ordered
+
+
+def partitions_first(tables: list[Table]) -> list[Table]:
+    """``tables`` with partitions before their parents, otherwise in the same order.
+
+    An index created on a partitioned table adopts an equal index its partitions already
+    have, and creates one with a name of its own choosing where they have none. Writing
+    the partitions' indexes first keeps their names (pg_dump's ``ON ONLY`` + ``ATTACH``).
+    """
+    by_key = {table_key(t): t for t in tables}
+
+    def depth(table: Table) -> int:
+        seen = 0
+        while table.partition_of is not None and seen < len(by_key):
+            parent = by_key.get((table.partition_of.parent_schema, table.partition_of.parent_table))
+            if parent is None:
+                break
+            table, seen = parent, seen + 1
+        return seen
+
+    return sorted(tables, key=lambda t: -depth(t))
 
 
 # -- fitting a design to a dialect -------------------------------------------------
@@ -296,8 +383,23 @@ def fit_to_dialect(schema: Schema, dialect: Dialect) -> tuple[Schema, list[str]]
 # -- the driver ----------------------------------------------------------------------
 
 
-def _raw(schema: Schema, phase: str) -> list[RawStatement]:
-    return [r for r in schema.raw if r.phase == phase]
+# "post" statements written after the tables and their indexes, before foreign keys and
+# views: functions naming a table's row type (a view may call them) and tables the model
+# does not hold (CREATE TABLE ... (LIKE t), OF type), which foreign keys may reference.
+_RANK_1_KINDS = frozenset({"CreateFunctionStmt", "CreateStmt"})
+
+
+def raw_rank(raw: RawStatement) -> int:
+    """Where a raw statement is written: 0 before the tables ("pre"); 1 after the tables
+    and their indexes, before foreign keys and views (see ``_RANK_1_KINDS``); 2 at the end,
+    for the rest of "post" (triggers, grants, comments, renames)."""
+    if raw.phase == "pre":
+        return 0
+    return 1 if raw.kind in _RANK_1_KINDS else 2
+
+
+def _raw(schema: Schema, rank: int) -> list[RawStatement]:
+    return [r for r in schema.raw if raw_rank(r) == rank]
 
 
 def export_ddl(schema: Schema, dialect: Dialect, *, header: bool = True) -> ExportResult:
@@ -305,10 +407,11 @@ def export_ddl(schema: Schema, dialect: Dialect, *, header: bool = True) -> Expo
 
     Order: settings; schemas; extensions; enums; domains; sequences; raw
     ``pre`` statements; tables (parents before partitions and children);
-    checks added NOT VALID; foreign keys (after all tables, so cycles work);
-    sequence ownership; indexes; views in the design's order with the indexes
-    of materialized views; row-level security and policies; comments; raw
-    ``post`` statements.
+    checks added NOT VALID; indexes (partitions' first); raw ``post`` functions
+    and tables (``raw_rank`` 1); foreign keys (after all tables, so cycles work);
+    sequence ownership; views in the design's order with the indexes of
+    materialized views; row-level security and policies; comments; the other
+    raw ``post`` statements.
     """
     schema, warnings = fit_to_dialect(schema, dialect)
     tables, order_warnings = order_tables(schema)
@@ -321,21 +424,23 @@ def export_ddl(schema: Schema, dialect: Dialect, *, header: bool = True) -> Expo
     out.extend(dialect.create_schema(name) for name in dialect.schemas_to_create(schema))
     out.extend(dialect.create_extension(e, ctx) for e in sorted(schema.extensions, key=_by_name))
     out.extend(dialect.create_enum(e, ctx) for e in sorted(schema.enums, key=_by_qname))
-    for domain in sorted(schema.domains, key=_by_qname):
+    for domain in order_domains(schema.domains):
         out.extend(dialect.create_domain(domain, ctx))
     sequences = sorted(schema.sequences, key=_by_qname)
     out.extend(dialect.create_sequence(s, ctx) for s in sequences)
-    out.extend(dialect.raw(r) for r in _raw(schema, "pre"))
+    out.extend(dialect.raw(r) for r in _raw(schema, 0))
     out.extend(dialect.create_table(t, ctx) for t in tables)
     for t in tables:
         out.extend(dialect.add_late_checks(t, ctx))
-    for t in tables:
-        out.extend(dialect.add_foreign_key(t, fk, ctx) for fk in t.foreign_keys)
-    out.extend(dialect.sequence_owned_by(s, ctx) for s in sequences if s.owned_by)
-    for t in tables:
+    # Indexes before foreign keys: a key may reference columns only a unique index covers.
+    for t in partitions_first(tables):
         out.extend(
             dialect.create_index(t.schema, t.name, i, ctx) for i in sorted(t.indexes, key=_by_name)
         )
+    out.extend(dialect.raw(r) for r in _raw(schema, 1))
+    for t in tables:
+        out.extend(dialect.add_foreign_key(t, fk, ctx) for fk in t.foreign_keys)
+    out.extend(dialect.sequence_owned_by(s, ctx) for s in sequences if s.owned_by)
     for view in schema.views:
         out.append(dialect.create_view(view, ctx))
         out.extend(
@@ -346,7 +451,7 @@ def export_ddl(schema: Schema, dialect: Dialect, *, header: bool = True) -> Expo
         out.extend(dialect.row_level_security(t, ctx))
         out.extend(dialect.create_policy(t, p, ctx) for p in sorted(t.policies, key=_by_name))
     out.extend(dialect.comments(tables, ctx))
-    out.extend(dialect.raw(r) for r in _raw(schema, "post"))
+    out.extend(dialect.raw(r) for r in _raw(schema, 2))
     warnings.extend(ctx.warnings)
     return ExportResult(text=join_statements(out), warnings=tuple(warnings))
 

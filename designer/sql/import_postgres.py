@@ -24,6 +24,7 @@ from typing import Any
 
 import pglast
 from pglast import ast, enums
+from pglast.printers import get_special_function, sfuncs
 from pglast.stream import RawStream
 
 from designer.schema.model import (
@@ -48,7 +49,15 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.schema.sqltext import format_type_name, qualify, quote_ident
+from designer.schema.sqltext import format_type_name, is_serial, qualify, quote_ident
+from designer.sql.compare import (
+    default_check_name,
+    default_key_name,
+    expression_columns,
+    make_object_name,
+)
+from designer.sql.dialects.postgres import PostgresDialect
+from designer.sql.export import export_order, statement
 from designer.sql.report import (
     ImportReport,
     ImportResult,
@@ -59,7 +68,7 @@ from designer.sql.report import (
     count_objects,
 )
 
-__all__ = ["import_postgres", "node_text"]
+__all__ = ["import_postgres", "node_text", "print_sql"]
 
 ERR_EMPTY = "The file contains no SQL statements."
 ERR_BINARY = "The file is not SQL text: it contains binary data (NUL bytes)."
@@ -68,6 +77,7 @@ ERR_PARSE = "PostgreSQL cannot parse this SQL: {message}"
 WARN_DUPLICATE = "{kind} {name} is created twice; the later definition is kept."
 WARN_NOT_MODELLED = "{what} is not part of the design model and was ignored."
 WARN_KEPT_RAW = "{what} is not part of the design model; the statement is kept verbatim."
+WARN_KEPT_APART = "{what} is not part of the design model; it is kept as the statement {sql}."
 WARN_UNKNOWN_TARGET = "{name} is not defined in this file; the statement is kept verbatim."
 
 _PRE_KINDS = frozenset(
@@ -89,7 +99,6 @@ _PRE_KINDS = frozenset(
         "CreatePLangStmt",
         "CreateRoleStmt",
         "CreateTableSpaceStmt",
-        "CreateStatsStmt",
         # DO blocks in DDL scripts set things up (roles, extensions) that later objects use
         "DoStmt",
     }
@@ -175,6 +184,7 @@ def _wrapped(value: Any) -> Any:
 
 
 _SET = object.__setattr__
+POSTGRES = PostgresDialect()
 _INT_CTYPES = frozenset(
     {"int", "int16", "int32", "long", "uint32", "uint64", "bits32", "AttrNumber", "Index"}
 )
@@ -250,6 +260,47 @@ def _build(kind: str, data: dict[str, Any]) -> ast.Node:
     return node
 
 
+# Functions PostgreSQL also spells in SQL syntax (TRIM(BOTH FROM x), NORMALIZE(x, NFKC)).
+# The catalog remembers which spelling was used (funcformat) and pg_dump prints it back, so
+# the SQL syntax must survive printing; pglast keeps it only for EXTRACT and POSITION.
+_SQL_SYNTAX_FUNCTIONS = frozenset(
+    {
+        "pg_catalog.btrim",
+        "pg_catalog.ltrim",
+        "pg_catalog.rtrim",
+        "pg_catalog.extract",
+        "pg_catalog.normalize",
+        "pg_catalog.is_normalized",
+        "pg_catalog.overlay",
+        "pg_catalog.position",
+        "pg_catalog.substring",
+        "pg_catalog.timezone",
+        "pg_catalog.pg_collation_for",
+        "pg_catalog.xmlexists",
+    }
+)
+
+
+class SqlSyntaxStream(RawStream):
+    """``RawStream`` that prints a function called in SQL syntax in that syntax again."""
+
+    def get_printer_for_function(self, name: str, node: Any = None) -> Any:
+        if (
+            node is not None
+            and name in _SQL_SYNTAX_FUNCTIONS
+            and node.funcformat == enums.CoercionForm.COERCE_SQL_SYNTAX
+        ):
+            printer = get_special_function(name)
+            if printer is not None and sfuncs.can_use_special_syntax(printer, node):
+                return printer
+        return super().get_printer_for_function(name, node)
+
+
+def print_sql(node: ast.Node) -> str:
+    """Canonical text of a pglast node, SQL-syntax function calls kept as written."""
+    return str(SqlSyntaxStream()(node))
+
+
 _TEXT_CACHE: dict[Any, str] = {}
 _TEXT_CACHE_LIMIT = 20000
 
@@ -263,7 +314,7 @@ def node_text(value: Any) -> str:
     key = _strip_locations(value)
     text = _TEXT_CACHE.get(key)
     if text is None:
-        text = str(RawStream()(_wrapped(value)))
+        text = print_sql(_wrapped(value))
         if len(_TEXT_CACHE) >= _TEXT_CACHE_LIMIT:
             _TEXT_CACHE.clear()
         _TEXT_CACHE[key] = text
@@ -271,7 +322,7 @@ def node_text(value: Any) -> str:
 
 
 def _struct_text(kind: str, data: dict[str, Any]) -> str:
-    return str(RawStream()(_build(kind, data)))
+    return print_sql(_build(kind, data))
 
 
 def _strip_locations(value: Any) -> Any:
@@ -351,6 +402,14 @@ def _name_text(names: list[str]) -> str:
     if len(names) == 2 and names[0] == "pg_catalog":
         names = names[1:]
     return ".".join(quote_ident(n) for n in names)
+
+
+def _ref_name(names: list[str]) -> str:
+    """A collation or opclass reference as the model stores it: unquoted, dot-joined,
+    ``pg_catalog.`` dropped (the exporter quotes each part by the dialect's rules)."""
+    if len(names) == 2 and names[0] == "pg_catalog":
+        names = names[1:]
+    return ".".join(names)
 
 
 # -- preprocessing -----------------------------------------------------------------
@@ -465,12 +524,19 @@ class _TableBuilder:
         self.rls_enabled = False
         self.rls_forced = False
         self.with_options: tuple[str, ...] = ()
+        # NOT NULL constraint names as written (None: PostgreSQL's default name)
+        self.not_null_names: dict[str, str | None] = {}
 
     def column_index(self, name: str) -> int:
         for i, c in enumerate(self.columns):
             if c.name == name:
                 return i
         raise _KeepRaw(WARN_UNKNOWN_TARGET.format(name=f"Column {self.name}.{name}"))
+
+    def not_null(self, column: Column) -> bool:
+        """NOT NULL as the catalog has it: primary key columns are NOT NULL too."""
+        pk = self.primary_key
+        return not column.nullable or (pk is not None and column.name in pk.columns)
 
     def update_column(self, name: str, **changes: Any) -> None:
         i = self.column_index(name)
@@ -508,6 +574,7 @@ class _Importer:
         self.source_name = source_name
         self.copy_rows = copy_rows
         self.default_schema = "public"
+        self.search_path = ["public"]
         self.tables: dict[Key, _TableBuilder] = {}
         self.views: dict[Key, View] = {}
         self.enums: dict[Key, EnumType] = {}
@@ -520,6 +587,10 @@ class _Importer:
         # (schema, index name) -> the table or view key that owns it
         self.index_owner: dict[Key, tuple[str, Key]] = {}
         self.raw_relations: set[Key] = set()
+        # (schema, name) of each routine created by a raw statement -> that statement's phase
+        self.routine_phase: dict[Key, str] = {}
+        # composite and range types created by raw statements
+        self.raw_types: set[Key] = set()
         self.skipped: list[SkippedStatement] = []
         self.raw_report: list[RawKept] = []
         self.warnings: list[ReportWarning] = []
@@ -544,6 +615,7 @@ class _Importer:
             "VariableSetStmt": self.set_variable,
             "SelectStmt": self.select,
             "AlterOwnerStmt": self.alter_owner,
+            "RenameStmt": self.rename,
         }
 
     # -- helpers ---------------------------------------------------------------
@@ -556,8 +628,20 @@ class _Importer:
     def keep_raw(self, kind: str, sql: str | None = None, phase: str | None = None) -> None:
         if phase is None:
             phase = "pre" if kind in _PRE_KINDS else "post"
-        self.raw.append(RawStatement(sql=sql or self.text, phase=phase, kind=kind))  # type: ignore[arg-type]
+        sql = sql or self.text
+        if self.search_path not in ([], ["public"]):
+            # Unqualified names in the statement were meant through this search_path; the
+            # export runs without it, so the statement carries it along.
+            path = ", ".join(quote_ident(s) for s in self.search_path)
+            sql = f"SET search_path = {path};\n{statement(sql)}\nRESET search_path"
+        self.raw.append(RawStatement(sql=sql, phase=phase, kind=kind))  # type: ignore[arg-type]
         self.raw_report.append(RawKept(self.line, kind, phase))
+
+    def keep_as_statement(self, what: str, sql: str) -> None:
+        """A clause the model has no place for, kept as a statement of its own after the
+        tables (where the same clause can be set with ALTER)."""
+        self.warn(WARN_KEPT_APART.format(what=what, sql=sql))
+        self.keep_raw("AlterTableStmt", sql=sql, phase="post")
 
     def key(self, relation: dict[str, Any]) -> Key:
         return (relation.get("schemaname") or self.default_schema, relation["relname"])
@@ -577,19 +661,8 @@ class _Importer:
         return WARN_UNKNOWN_TARGET.format(name=qualify(*key))
 
     def type_text(self, type_name: dict[str, Any]) -> str:
-        text = _type_text(type_name)
-        names = _strings(type_name.get("names"))
-        if (
-            len(names) == 1
-            and self.default_schema != "public"
-            and (
-                (self.default_schema, names[0]) in self.enums
-                or (self.default_schema, names[0]) in self.domains
-            )
-        ):
-            # the exporter qualifies names; a type found through search_path must say where
-            text = f"{quote_ident(self.default_schema)}.{text}"
-        return text
+        # the exporter qualifies names; a type found through search_path must say where
+        return _type_text(self.qualify_names({"TypeName": type_name})["TypeName"])
 
     # -- driver ----------------------------------------------------------------
     def run(self, stmts: list[dict[str, Any]]) -> None:
@@ -619,8 +692,30 @@ class _Importer:
             self.keep_raw(kind)
 
     def raw_phase(self, kind: str, node: dict[str, Any]) -> str:
+        if kind == "CompositeTypeStmt":
+            self.raw_types.add(self.key(node["typevar"]))
+        elif kind == "CreateRangeStmt":
+            self.raw_types.add(self.names_key(_strings(node["typeName"])))
         if kind != "CreateFunctionStmt":
             return "pre" if kind in _PRE_KINDS else "post"
+        phase = self.function_phase(node)
+        key = self.names_key(_strings(node.get("funcname")))
+        self.routine_phase[key] = phase
+        return phase
+
+    def drop_phase(self, node: dict[str, Any]) -> str:
+        """A DROP of a routine this file created goes to that routine's phase, after it
+        (raw statements keep their order within a phase): a script that creates a helper,
+        uses it and drops it must not drop it before it exists."""
+        if node.get("removeType") in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+            for obj in node.get("objects") or ():
+                names = _strings(obj.get("ObjectWithArgs", {}).get("objname"))
+                phase = self.routine_phase.get(self.names_key(names)) if names else None
+                if phase is not None:
+                    return phase
+        return "post"
+
+    def function_phase(self, node: dict[str, Any]) -> str:
         # A function whose signature names a table's row type must follow that table.
         types = [p["FunctionParameter"].get("argType") for p in node.get("parameters") or ()]
         types.append(node.get("returnType"))
@@ -700,7 +795,7 @@ class _Importer:
                 text = quote_ident(elem["name"])
             else:
                 expr = elem["expr"]
-                text = node_text(expr)
+                text = self.expr(expr)
                 if "FuncCall" not in expr:
                     text = f"({text})"
             if elem.get("collation"):
@@ -712,13 +807,25 @@ class _Importer:
 
     def add_column(self, table: _TableBuilder, coldef: dict[str, Any]) -> None:
         name = coldef["colname"]
-        column = Column(name=name, type=self.type_text(coldef["typeName"]))
+        if "typeName" in coldef:
+            column = Column(name=name, type=self.type_text(coldef["typeName"]))
+        else:
+            column = self.partition_column(table, name)
         if coldef.get("collClause"):
             column = replace(
-                column, collation=_name_text(_strings(coldef["collClause"]["collname"]))
+                column, collation=_ref_name(_strings(coldef["collClause"]["collname"]))
             )
-        if coldef.get("compression") or coldef.get("storage_name"):
-            self.warn(WARN_NOT_MODELLED.format(what=f"Column {name}'s STORAGE/COMPRESSION"))
+        target = f"ALTER TABLE {qualify(table.schema, table.name)} ALTER COLUMN {quote_ident(name)}"
+        if coldef.get("storage_name"):
+            self.keep_as_statement(
+                f"Column {name}'s STORAGE",
+                f"{target} SET STORAGE {coldef['storage_name'].upper()}",
+            )
+        if coldef.get("compression"):
+            self.keep_as_statement(
+                f"Column {name}'s COMPRESSION",
+                f"{target} SET COMPRESSION {quote_ident(coldef['compression'])}",
+            )
         table.columns.append(column)
         last: tuple[str, int] | None = None
         for item in coldef.get("constraints") or ():
@@ -728,6 +835,89 @@ class _Importer:
                 self.constraint_attribute(table, last, contype)
                 continue
             last = self.add_constraint(table, con, column=name)
+
+    def partition_column(self, table: _TableBuilder, name: str) -> Column:
+        """``PARTITION OF parent (col WITH OPTIONS ...)``: the parent's column, options to come.
+
+        Only the columns given options are listed on the partition, so the exporter writes
+        ``PARTITION OF`` with just those options again."""
+        parent = None
+        if table.partition_of is not None:
+            of = table.partition_of
+            parent = self.tables.get((of.parent_schema, of.parent_table))
+        if parent is None:
+            raise _KeepRaw(WARN_UNKNOWN_TARGET.format(name=f"Column {table.name}.{name}"))
+        own = parent.columns[parent.column_index(name)]
+        return Column(name=name, type=own.type, default=own.default, collation=own.collation)
+
+    def drop_constraint(self, table: _TableBuilder, cmd: dict[str, Any]) -> None:
+        name = cmd["name"]
+        pk = table.primary_key
+        names = [u.name for u in table.uniques] + [f.name for f in table.foreign_keys]
+        names += [c.name for c in table.checks] + [x.name for x in table.excludes]
+        found = (pk is not None and pk.name == name) or name in names
+        if not found:
+            if cmd.get("missing_ok"):
+                return
+            raise _KeepRaw()  # an unnamed constraint, or one made elsewhere
+        if pk is not None and pk.name == name:
+            table.primary_key = None
+        table.uniques = [u for u in table.uniques if u.name != name]
+        table.foreign_keys = [f for f in table.foreign_keys if f.name != name]
+        table.checks = [c for c in table.checks if c.name != name]
+        table.excludes = [x for x in table.excludes if x.name != name]
+
+    def validate_constraint(self, table: _TableBuilder, name: str) -> None:
+        names = [c.name for c in table.checks] + [f.name for f in table.foreign_keys]
+        if name not in names:
+            raise _KeepRaw()
+        table.checks = [replace(c, not_valid=False) if c.name == name else c for c in table.checks]
+        table.foreign_keys = [
+            replace(f, not_valid=False) if f.name == name else f for f in table.foreign_keys
+        ]
+
+    def drop_column(self, table: _TableBuilder, cmd: dict[str, Any]) -> None:
+        """DROP COLUMN takes the table's own indexes and constraints on the column with it."""
+        name = cmd["name"]
+        if not any(c.name == name for c in table.columns):
+            if cmd.get("missing_ok"):
+                return
+            raise _KeepRaw()
+        referenced = any(
+            fk.ref_schema == table.schema and fk.ref_table == table.name and name in fk.ref_columns
+            for other in self.tables.values()
+            for fk in other.foreign_keys
+        )
+        if referenced or cmd.get("behavior") == "DROP_CASCADE":
+            raise _KeepRaw()  # other objects depend on it; PostgreSQL decides what goes
+
+        def uses(columns: Iterable[str | None], *expressions: str | None) -> bool:
+            found = {c for c in columns if c}
+            for expression in expressions:
+                if expression:
+                    found |= expression_columns(expression)
+            return name in found
+
+        table.columns = [c for c in table.columns if c.name != name]
+        pk = table.primary_key
+        if pk is not None and uses((*pk.columns, *pk.include)):
+            table.primary_key = None
+        table.uniques = [u for u in table.uniques if not uses((*u.columns, *u.include))]
+        table.foreign_keys = [f for f in table.foreign_keys if not uses(f.columns)]
+        table.checks = [c for c in table.checks if not uses((), c.expression)]
+        table.excludes = [
+            x
+            for x in table.excludes
+            if not uses(x.include, x.where, *(e.expression for e in x.elements))
+        ]
+        kept = []
+        for index in table.indexes:
+            parts = [p.column for p in index.parts] + list(index.include)
+            if uses(parts, index.where, *(p.expression for p in index.parts)):
+                self.index_owner.pop((table.schema, index.name), None)
+            else:
+                kept.append(index)
+        table.indexes = kept
 
     def constraint_attribute(
         self, table: _TableBuilder, last: tuple[str, int] | None, contype: str
@@ -764,11 +954,12 @@ class _Importer:
             if column is None:  # PG18 table-level "NOT NULL col"
                 column = _strings(con.get("keys"))[0]
             table.update_column(column, nullable=False)
+            table.not_null_names[column] = name
             return None
         if contype == "CONSTR_NULL":
             return None
         if contype == "CONSTR_DEFAULT":
-            table.update_column(column or "", default=node_text(con["raw_expr"]))
+            table.update_column(column or "", default=self.expr(con["raw_expr"]))
             return None
         if contype == "CONSTR_IDENTITY":
             table.update_column(
@@ -780,7 +971,7 @@ class _Importer:
         if contype == "CONSTR_GENERATED":
             table.update_column(
                 column or "",
-                generated=node_text(con["raw_expr"]),
+                generated=self.expr(con["raw_expr"]),
                 generated_kind="VIRTUAL" if con.get("generated_kind") == "v" else "STORED",
             )
             return None
@@ -788,9 +979,15 @@ class _Importer:
             self.warn(WARN_NOT_MODELLED.format(what="NOT ENFORCED"))
         if con.get("indexspace"):
             self.warn(WARN_NOT_MODELLED.format(what="USING INDEX TABLESPACE"))
-        if con.get("options") and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
-            self.warn(WARN_NOT_MODELLED.format(what="WITH (...) of a key's index"))
         keys = tuple(_strings(con.get("keys"))) or ((column,) if column else ())
+        if con.get("options") and contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE"):
+            label = "pkey" if contype == "CONSTR_PRIMARY" else "key"
+            index = name or default_key_name(table.name, keys, label)
+            self.keep_as_statement(
+                "WITH (...) of a key's index",
+                f"ALTER INDEX {qualify(table.schema, index)} SET "
+                f"({', '.join(_options(con['options']))})",
+            )
         deferrable = bool(con.get("deferrable"))
         deferred = bool(con.get("initdeferred"))
         if contype in ("CONSTR_PRIMARY", "CONSTR_UNIQUE") and con.get("indexname"):
@@ -826,7 +1023,7 @@ class _Importer:
         if contype == "CONSTR_CHECK":
             table.checks.append(
                 CheckConstraint(
-                    expression=node_text(con["raw_expr"]),
+                    expression=self.expr(con["raw_expr"]),
                     name=name,
                     not_valid=bool(con.get("skip_validation")),
                     no_inherit=bool(con.get("is_no_inherit")),
@@ -863,13 +1060,13 @@ class _Importer:
                 if elem.get("name"):
                     expression = quote_ident(elem["name"])
                 else:
-                    expression = f"({node_text(elem['expr'])})"
+                    expression = f"({self.expr(elem['expr'])})"
                 opclass = elem.get("opclass")
                 elements.append(
                     ExcludeElement(
                         expression=expression,
                         operator=".".join(_strings(ops["List"]["items"])),
-                        opclass=_name_text(_strings(opclass)) if opclass else None,
+                        opclass=_ref_name(_strings(opclass)) if opclass else None,
                     )
                 )
             table.excludes.append(
@@ -878,7 +1075,7 @@ class _Importer:
                     method=con.get("access_method") or "gist",
                     name=name,
                     include=include,
-                    where=node_text(con["where_clause"]) if con.get("where_clause") else None,
+                    where=self.expr(con["where_clause"]) if con.get("where_clause") else None,
                     deferrable=deferrable,
                     initially_deferred=deferred,
                 )
@@ -995,7 +1192,7 @@ class _Importer:
         if subtype == "AT_AddConstraint":
             self.add_constraint(table, definition["Constraint"])
         elif subtype == "AT_ColumnDefault":
-            default = node_text(definition) if definition else None
+            default = self.expr(definition) if definition else None
             table.update_column(cmd["name"], default=default)
         elif subtype == "AT_AddIdentity":
             con = definition["Constraint"]
@@ -1023,6 +1220,19 @@ class _Importer:
                     return
                 raise _KeepRaw()
             self.add_column(table, coldef)
+        elif subtype == "AT_DropColumn":
+            self.drop_column(table, cmd)
+        elif subtype == "AT_AlterColumnType":
+            coldef = definition["ColumnDef"]
+            changes: dict[str, Any] = {"type": self.type_text(coldef["typeName"])}
+            if coldef.get("collClause"):
+                changes["collation"] = _ref_name(_strings(coldef["collClause"]["collname"]))
+            # USING converts the data; the design only holds the new type
+            table.update_column(cmd["name"], **changes)
+        elif subtype == "AT_DropConstraint":
+            self.drop_constraint(table, cmd)
+        elif subtype == "AT_ValidateConstraint":
+            self.validate_constraint(table, cmd["name"])
         elif subtype in ("AT_SetLogged", "AT_SetUnLogged"):
             table.unlogged = subtype == "AT_SetUnLogged"
         elif subtype == "AT_ChangeOwner":
@@ -1055,9 +1265,9 @@ class _Importer:
             parts.append(
                 IndexPart(
                     column=elem.get("name"),
-                    expression=None if elem.get("name") else node_text(elem["expr"]),
-                    opclass=_name_text(_strings(opclass)) if opclass else None,
-                    collation=_name_text(_strings(collation)) if collation else None,
+                    expression=None if elem.get("name") else self.expr(elem["expr"]),
+                    opclass=_ref_name(_strings(opclass)) if opclass else None,
+                    collation=_ref_name(_strings(collation)) if collation else None,
                     descending=descending,
                     nulls_first=nulls_first,
                 )
@@ -1072,7 +1282,7 @@ class _Importer:
             unique=bool(node.get("unique")),
             nulls_not_distinct=bool(node.get("nulls_not_distinct")),
             include=tuple(include),
-            where=node_text(node["whereClause"]) if node.get("whereClause") else None,
+            where=self.expr(node["whereClause"]) if node.get("whereClause") else None,
             with_options=_options(node.get("options")),
             tablespace=tablespace,
         )
@@ -1145,7 +1355,7 @@ class _Importer:
         key = self.names_key(_strings(node["domainname"]))
         domain = Domain(name=key[1], schema=key[0], type=self.type_text(node["typeName"]))
         if node.get("collClause"):
-            domain = replace(domain, collation=_name_text(_strings(node["collClause"]["collname"])))
+            domain = replace(domain, collation=_ref_name(_strings(node["collClause"]["collname"])))
         checks = []
         for item in node.get("constraints") or ():
             con = item["Constraint"]
@@ -1153,11 +1363,11 @@ class _Importer:
             if contype == "CONSTR_NOTNULL":
                 domain = replace(domain, not_null=True)
             elif contype == "CONSTR_DEFAULT":
-                domain = replace(domain, default=node_text(con["raw_expr"]))
+                domain = replace(domain, default=self.expr(con["raw_expr"]))
             elif contype == "CONSTR_CHECK":
                 checks.append(
                     CheckConstraint(
-                        expression=node_text(con["raw_expr"]),
+                        expression=self.expr(con["raw_expr"]),
                         name=con.get("conname"),
                         not_valid=bool(con.get("skip_validation")),
                     )
@@ -1173,12 +1383,13 @@ class _Importer:
         if relation.get("relpersistence") == "t":
             self.raw_relations.add(key)
             raise _KeepRaw(WARN_KEPT_RAW.format(what="A temporary view"))
+        self.check_view_sources(key, node["query"])
         previous = self.views.get(key)
         self.views.pop(key, None)  # OR REPLACE keeps the latest; order follows the latest
         self.views[key] = View(
             name=key[1],
             schema=key[0],
-            query=node_text(node["query"]),
+            query=self.expr(node["query"]),
             columns=tuple(_strings(node.get("aliases"))),
             with_options=_options(node.get("options")),
             check_option=_CHECK_OPTIONS.get(node.get("withCheckOption", "")),  # type: ignore[arg-type]
@@ -1193,17 +1404,129 @@ class _Importer:
             raise _KeepRaw(WARN_KEPT_RAW.format(what="CREATE TABLE ... AS"))
         if key in self.views and node.get("if_not_exists"):
             return
+        self.check_view_sources(key, node["query"])
         if into.get("tableSpaceName") or into.get("accessMethod"):
             self.warn(WARN_NOT_MODELLED.format(what="A materialized view's storage"))
         self.views[key] = View(
             name=key[1],
             schema=key[0],
-            query=node_text(node["query"]),
+            query=self.expr(node["query"]),
             materialized=True,
             columns=tuple(_strings(into.get("colNames"))),
             with_options=_options(into.get("options")),
             with_data=not into.get("skipData"),
         )
+
+    def expr(self, value: Any) -> str:
+        """Canonical text of an expression or query, names found through ``search_path``
+        qualified."""
+        return node_text(self.qualify_names(value))
+
+    def resolve(self, name: str, *stores: Any) -> str | None:
+        """The schema of ``search_path`` where ``name`` is found first among ``stores``."""
+        for schema in self.search_path:
+            if any((schema, name) in store for store in stores):
+                return schema
+        return None
+
+    def check_view_sources(self, key: Key, query: dict[str, Any]) -> None:
+        """A view over a relation kept verbatim (CREATE TABLE ... AS, another such view) is
+        kept verbatim too: raw statements are written after the views."""
+        found = []
+
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                rel = node.get("RangeVar")
+                if rel is not None:
+                    found.append(self.key(rel))
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(query)
+        if any(k in self.raw_relations for k in found):
+            self.raw_relations.add(key)
+            raise _KeepRaw(WARN_KEPT_RAW.format(what="A view over a statement kept verbatim"))
+
+    def qualify_names(self, tree: Any) -> Any:
+        """The tree with each name this file defines outside ``public``, and the file reaches
+        through a ``SET search_path``, qualified: tables and views, types, routines and
+        sequences named in ``nextval('...')``. The export runs without that search_path."""
+        if self.search_path in ([], ["public"]):
+            return tree
+        ctes: set[str] = set()
+
+        def collect(node: Any) -> None:
+            if isinstance(node, dict):
+                if "CommonTableExpr" in node:
+                    ctes.add(node["CommonTableExpr"].get("ctename", ""))
+                for value in node.values():
+                    collect(value)
+            elif isinstance(node, list):
+                for value in node:
+                    collect(value)
+
+        def qualified(schema: str | None, names: list[Any]) -> list[Any] | None:
+            if schema is None or schema == "public":
+                return None
+            return [{"String": {"sval": schema}}, *names]
+
+        def sequence_literal(const: Any) -> Any:
+            text = const.get("sval", {}).get("sval") if isinstance(const, dict) else None
+            if not text or "." in text or text.startswith('"'):
+                return const
+            schema = self.resolve(text, self.sequences, self.raw_relations)
+            if schema is None or schema == "public":
+                return const
+            return {**const, "sval": {"sval": f"{quote_ident(schema)}.{quote_ident(text)}"}}
+
+        def rewrite(node: Any) -> Any:
+            if isinstance(node, list):
+                return [rewrite(v) for v in node]
+            if not isinstance(node, dict):
+                return node
+            out = {k: rewrite(v) for k, v in node.items()}
+            rel = out.get("RangeVar")
+            if rel is not None and not rel.get("schemaname") and rel["relname"] not in ctes:
+                schema = self.resolve(rel["relname"], self.tables, self.views, self.raw_relations)
+                if schema is not None and schema != "public":
+                    out["RangeVar"] = {**rel, "schemaname": schema}
+            # a TypeName is wrapped where any node may stand, inlined where only a type may
+            for key in ("TypeName", "typeName"):
+                type_name = out.get(key)
+                if isinstance(type_name, dict) and len(type_name.get("names") or ()) == 1:
+                    name = _strings(type_name["names"])[0]
+                    schema = self.resolve(name, self.enums, self.domains, self.raw_types)
+                    names = qualified(schema, type_name["names"])
+                    if names is not None:
+                        out[key] = {**type_name, "names": names}
+            call = out.get("FuncCall")
+            if call is not None:
+                func = _strings(call.get("funcname"))
+                if len(func) == 1:
+                    names = qualified(self.resolve(func[0], self.routine_phase), call["funcname"])
+                    if names is not None:
+                        call = out["FuncCall"] = {**call, "funcname": names}
+                args = call.get("args") or []
+                if func[-1] in ("nextval", "currval", "setval") and args and "A_Const" in args[0]:
+                    first = {"A_Const": sequence_literal(args[0]["A_Const"])}
+                    out["FuncCall"] = {**call, "args": [first, *args[1:]]}
+            cast = out.get("TypeCast")
+            if (
+                cast is not None
+                and _strings(cast.get("typeName", {}).get("names"))[-1:] == ["regclass"]
+                and "A_Const" in cast.get("arg", {})
+            ):
+                out["TypeCast"] = {
+                    **cast,
+                    "arg": {"A_Const": sequence_literal(cast["arg"]["A_Const"])},
+                }
+            return out
+
+        collect(tree)
+        return rewrite(tree)
 
     # -- schemas, extensions -----------------------------------------------------
     def create_schema(self, node: dict[str, Any]) -> None:
@@ -1214,8 +1537,10 @@ class _Importer:
             self.schemas.append(name)
         if node.get("authrole"):
             self.skip("OWNER", f"AUTHORIZATION of schema {name}")
-        saved = self.default_schema
-        self.default_schema = name  # elements are created in the new schema
+        saved, saved_path = self.default_schema, self.search_path
+        # elements are created in the new schema, and names in them are looked up there first
+        self.default_schema = name
+        self.search_path = [name, *saved_path]
         try:
             for element in node.get("schemaElts") or ():
                 ((kind, inner),) = element.items()
@@ -1226,7 +1551,7 @@ class _Importer:
                 finally:
                     self.text = text
         finally:
-            self.default_schema = saved
+            self.default_schema, self.search_path = saved, saved_path
 
     def create_extension(self, node: dict[str, Any]) -> None:
         name = node["extname"]
@@ -1338,8 +1663,8 @@ class _Importer:
                 command=node.get("cmd_name", "all").upper(),  # type: ignore[arg-type]
                 permissive=bool(node.get("permissive")),
                 roles=tuple(roles) or ("public",),
-                using=node_text(node["qual"]) if node.get("qual") else None,
-                with_check=node_text(node["with_check"]) if node.get("with_check") else None,
+                using=self.expr(node["qual"]) if node.get("qual") else None,
+                with_check=self.expr(node["with_check"]) if node.get("with_check") else None,
             )
         )
 
@@ -1363,6 +1688,7 @@ class _Importer:
         schemas = [p for p in path if p and p != "$user"]
         # An empty path (pg_dump) means every name is qualified; keep "public" for stray ones.
         self.default_schema = schemas[0] if schemas else "public"
+        self.search_path = schemas
 
     def select(self, node: dict[str, Any]) -> None:
         targets = node.get("targetList") or ()
@@ -1400,9 +1726,12 @@ class _Importer:
             "OBJECT_MATVIEW": self.views,
             "OBJECT_SEQUENCE": self.sequences,
         }
+        if removetype == "OBJECT_INDEX":
+            self.drop_indexes(node)
+            return
         store = stores.get(removetype or "")
         if store is None:
-            self.keep_raw("DropStmt")
+            self.keep_raw("DropStmt", phase=self.drop_phase(node))
             return
         keys = [self.names_key(_strings(_list_items(o))) for o in node.get("objects") or ()]
         if all(k not in store and k not in self.raw_relations for k in keys):
@@ -1414,10 +1743,239 @@ class _Importer:
         for k in keys:
             del store[k]
 
+    def drop_indexes(self, node: dict[str, Any]) -> None:
+        keys = [self.names_key(_strings(_list_items(o))) for o in node.get("objects") or ()]
+        if not keys or any(k not in self.index_owner for k in keys):
+            self.keep_raw("DropStmt")
+            return
+        for key in keys:
+            self.remove_index(key)
+
+    def remove_index(self, key: Key) -> None:
+        kind, owner_key = self.index_owner.pop(key)
+        if kind == "table":
+            table = self.tables[owner_key]
+            table.indexes = [i for i in table.indexes if i.name != key[1]]
+        else:
+            view = self.views[owner_key]
+            indexes = tuple(i for i in view.indexes if i.name != key[1])
+            self.views[owner_key] = replace(view, indexes=indexes)
+
+    # -- renames -------------------------------------------------------------------
+    def rename(self, node: dict[str, Any]) -> None:
+        """Renames of tables, columns, indexes and constraints this file made are applied to
+        the design, unless a text the model keeps (a view, an expression, a raw statement)
+        spells the old name: that text would not follow, so the rename is kept verbatim."""
+        kind = node.get("renameType")
+        new = node["newname"]
+        old = node.get("subname")
+        if kind == "OBJECT_INDEX":
+            self.rename_index(self.key(node["relation"]), new)
+            return
+        if kind not in ("OBJECT_TABLE", "OBJECT_COLUMN", "OBJECT_TABCONSTRAINT"):
+            raise _KeepRaw()
+        if kind == "OBJECT_COLUMN" and node.get("relationType") != "OBJECT_TABLE":
+            raise _KeepRaw()
+        key = self.key(node["relation"])
+        table = self.table(key)
+        if kind == "OBJECT_TABCONSTRAINT":
+            self.rename_constraint(table, old or "", new)
+        elif kind == "OBJECT_COLUMN":
+            self.rename_column(table, old or "", new)
+        else:
+            self.rename_table(table, new)
+
+    def spelled_anywhere(self, name: str, table: _TableBuilder | None = None) -> bool:
+        """Whether ``name`` appears in a text the model keeps: every view and raw statement,
+        and the expressions of ``table`` (of every table when None)."""
+        word = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])")
+        texts = [v.query for v in self.views.values()] + [r.sql for r in self.raw]
+        for t in [table] if table is not None else list(self.tables.values()):
+            if t.partitioning is not None:
+                texts.append(t.partitioning.key)
+            texts += [c.default or "" for c in t.columns] + [c.generated or "" for c in t.columns]
+            texts += [c.expression for c in t.checks]
+            texts += [str(x.elements) + (x.where or "") for x in t.excludes]
+            texts += [str(p.using) + str(p.with_check) for p in t.policies]
+            for i in t.indexes:
+                texts += [p.expression or "" for p in i.parts] + [i.where or ""]
+        return any(word.search(text) for text in texts)
+
+    def children_of(self, table: _TableBuilder) -> list[_TableBuilder]:
+        ref = f"{table.schema}.{table.name}"
+        return [
+            t
+            for t in self.tables.values()
+            if ref in t.inherits
+            or (
+                t.partition_of
+                and (t.partition_of.parent_schema, t.partition_of.parent_table)
+                == (table.schema, table.name)
+            )
+        ]
+
+    def rename_table(self, table: _TableBuilder, new: str) -> None:
+        old_key, new_key = (table.schema, table.name), (table.schema, new)
+        if new_key in self.tables or self.spelled_anywhere(table.name):
+            raise _KeepRaw()
+        self.name_constraints(table)
+        old_ref, new_ref = f"{table.schema}.{table.name}", f"{table.schema}.{new}"
+        self.tables = {new_key if k == old_key else k: t for k, t in self.tables.items()}
+        table.name = new
+        for t in self.tables.values():
+            t.foreign_keys = [
+                replace(f, ref_table=new) if (f.ref_schema, f.ref_table) == old_key else f
+                for f in t.foreign_keys
+            ]
+            t.inherits = tuple(new_ref if r == old_ref else r for r in t.inherits)
+            of = t.partition_of
+            if of is not None and (of.parent_schema, of.parent_table) == old_key:
+                t.partition_of = replace(of, parent_table=new)
+        for k, seq in self.sequences.items():
+            if seq.owned_by and seq.owned_by.startswith(old_ref + "."):
+                owned = new_ref + seq.owned_by[len(old_ref) :]
+                self.sequences[k] = replace(seq, owned_by=owned)
+        for k, (kind, owner) in list(self.index_owner.items()):
+            if kind == "table" and owner == old_key:
+                self.index_owner[k] = (kind, new_key)
+
+    def name_constraints(self, table: _TableBuilder) -> None:
+        """Spell out the names PostgreSQL gave unnamed constraints: they keep them when the
+        table is renamed. A serial or identity column's sequence would keep its name too,
+        which the model cannot say, so such a rename stays verbatim."""
+        if any(c.identity or is_serial(c.type) for c in table.columns) or any(
+            x.name is None for x in table.excludes
+        ):
+            raise _KeepRaw()
+        built = table.build()
+        pk = table.primary_key
+        if pk is not None and pk.name is None:
+            table.primary_key = replace(pk, name=default_key_name(table.name, pk.columns, "pkey"))
+        table.uniques = [
+            u if u.name else replace(u, name=default_key_name(table.name, u.columns, "key"))
+            for u in table.uniques
+        ]
+        table.foreign_keys = [
+            f if f.name else replace(f, name=default_key_name(table.name, f.columns, "fkey"))
+            for f in table.foreign_keys
+        ]
+        table.checks = [
+            c if c.name else replace(c, name=default_check_name(built, c.expression))
+            for c in table.checks
+        ]
+        for column in table.columns:
+            if table.not_null(column) and table.not_null_names.get(column.name) is None:
+                table.not_null_names[column.name] = make_object_name(
+                    table.name, column.name, "not_null"
+                )
+
+    def rename_column(self, table: _TableBuilder, old: str, new: str) -> None:
+        i = table.column_index(old)
+        column = table.columns[i]
+        if (
+            column.identity
+            or is_serial(column.type)
+            or any(c.name == new for c in table.columns)
+            or self.children_of(table)
+            or self.spelled_anywhere(old, table)
+        ):
+            raise _KeepRaw()
+
+        def cols(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new if n == old else n for n in names)
+
+        table.columns[i] = replace(table.columns[i], name=new)
+        if old in table.not_null_names:
+            table.not_null_names[new] = table.not_null_names.pop(old)
+        pk = table.primary_key
+        if pk is not None:
+            table.primary_key = replace(pk, columns=cols(pk.columns), include=cols(pk.include))
+        table.uniques = [
+            replace(u, columns=cols(u.columns), include=cols(u.include)) for u in table.uniques
+        ]
+        table.foreign_keys = [replace(f, columns=cols(f.columns)) for f in table.foreign_keys]
+        table.indexes = [
+            replace(
+                x,
+                parts=tuple(replace(p, column=new) if p.column == old else p for p in x.parts),
+                include=cols(x.include),
+            )
+            for x in table.indexes
+        ]
+        for t in self.tables.values():
+            t.foreign_keys = [
+                replace(f, ref_columns=cols(f.ref_columns))
+                if (f.ref_schema, f.ref_table) == (table.schema, table.name)
+                else f
+                for f in t.foreign_keys
+            ]
+        owner = f"{table.schema}.{table.name}.{old}"
+        for k, seq in self.sequences.items():
+            if seq.owned_by == owner:
+                self.sequences[k] = replace(seq, owned_by=f"{table.schema}.{table.name}.{new}")
+
+    def rename_index(self, key: Key, new: str) -> None:
+        owner = self.index_owner.get(key)
+        if owner is None:
+            # the index behind a key carries the key's name: renaming one renames both
+            table = None
+            for t in self.tables.values():
+                if t.schema == key[0] and self.constraint_named(t, key[1]):
+                    table = t
+                    break
+            if table is None:
+                raise _KeepRaw()
+            self.rename_constraint(table, key[1], new)
+            return
+        kind, owner_key = owner
+        if kind == "table":
+            table = self.tables[owner_key]
+            table.indexes = [replace(i, name=new) if i.name == key[1] else i for i in table.indexes]
+        else:
+            view = self.views[owner_key]
+            indexes = tuple(replace(i, name=new) if i.name == key[1] else i for i in view.indexes)
+            self.views[owner_key] = replace(view, indexes=indexes)
+        del self.index_owner[key]
+        self.index_owner[(key[0], new)] = owner
+
+    def constraint_named(self, table: _TableBuilder, name: str) -> bool:
+        pk = table.primary_key
+        return (pk is not None and pk.name == name) or any(u.name == name for u in table.uniques)
+
+    def rename_constraint(self, table: _TableBuilder, old: str, new: str) -> None:
+        found = False
+
+        def renamed(items: list[Any]) -> list[Any]:
+            nonlocal found
+            out = []
+            for item in items:
+                if item.name == old:
+                    item, found = replace(item, name=new), True
+                out.append(item)
+            return out
+
+        pk = table.primary_key
+        if pk is not None and pk.name == old:
+            table.primary_key, found = replace(pk, name=new), True
+        table.uniques = renamed(table.uniques)
+        table.foreign_keys = renamed(table.foreign_keys)
+        table.checks = renamed(table.checks)
+        table.excludes = renamed(table.excludes)
+        if not found:
+            raise _KeepRaw()
+
     # -- result ------------------------------------------------------------------
     def build(self, statements: int) -> ImportResult:
+        self.keep_not_null_names()
+        made = [b for b in self.tables.values() if self.made_by_partition_of(b)]
+        for builder in made:
+            # PARTITION OF gives the partition its columns and its parent's keys
+            builder.columns = []
+            builder.primary_key = None
+            builder.uniques = []
         tables = [t.build() for t in self.tables.values()]
         tables = [self.resolve_references(t) for t in tables]
+        tables = [self.raw_foreign_keys(t) for t in tables]
         schema = Schema(
             tables=tuple(tables),
             enums=tuple(self.enums.values()),
@@ -1429,6 +1987,8 @@ class _Importer:
             schema_comments=tuple(sorted(self.schema_comments.items())),
             raw=tuple(self.raw),
         )
+        # Objects in the order the exporter writes them: export -> import gives an equal Schema.
+        schema = export_order(schema)
         report = ImportReport(
             source_name=self.source_name,
             statements=statements,
@@ -1439,6 +1999,91 @@ class _Importer:
             data_rows=self.data_rows,
         )
         return ImportResult(schema=schema, report=report)
+
+    def keep_not_null_names(self) -> None:
+        """A NOT NULL constraint given a name of its own (PostgreSQL 18) keeps it through a
+        RENAME after the tables: the model holds nullability, not constraint names.
+        Partitions and inheritance children take their names from their parents."""
+        for table in self.tables.values():
+            if table.partition_of is not None or table.inherits:
+                continue
+            for column in table.columns:
+                name = table.not_null_names.get(column.name)
+                default = make_object_name(table.name, column.name, "not_null")
+                if not table.not_null(column) or name is None or name == default:
+                    continue
+                sql = (
+                    f"ALTER TABLE {qualify(table.schema, table.name)} RENAME CONSTRAINT "
+                    f"{quote_ident(default)} TO {quote_ident(name)}"
+                )
+                self.raw.append(RawStatement(sql=sql, phase="post", kind="RenameStmt"))
+
+    def made_by_partition_of(self, table: _TableBuilder) -> bool:
+        """Whether a partition that spells out its columns is one ``PARTITION OF`` made.
+
+        pg_dump writes every partition as a table of its own plus ``ATTACH PARTITION``; one
+        made by ``PARTITION OF`` shows by its NOT NULL constraints carrying the parent's
+        names. Such a partition is imported without columns, so it is exported the same way.
+        """
+        of = table.partition_of
+        parent = self.tables.get((of.parent_schema, of.parent_table)) if of else None
+        if parent is None or [c.name for c in table.columns] != [c.name for c in parent.columns]:
+            return False
+        pk, parent_pk = table.primary_key, parent.primary_key
+        if pk is not None and (
+            parent_pk is None
+            or (pk.columns, pk.include) != (parent_pk.columns, parent_pk.include)
+            or pk.name not in (None, default_key_name(table.name, pk.columns, "pkey"))
+        ):
+            return False
+        parent_keys = {(u.columns, u.include, u.nulls_not_distinct) for u in parent.uniques}
+        for u in table.uniques:
+            if (u.columns, u.include, u.nulls_not_distinct) not in parent_keys or u.name not in (
+                None,
+                default_key_name(table.name, u.columns, "key"),
+            ):
+                return False
+        signal = False
+        for own, col in zip(parent.columns, table.columns, strict=True):
+            same = (own.type, own.nullable, own.collation) == (
+                col.type,
+                col.nullable,
+                col.collation,
+            )
+            inherited_default = col.default in (own.default, None) and (
+                col.default == own.default or own.identity or own.generated
+            )
+            if not same or not inherited_default or col.comment is not None:
+                return False
+            if col.generated not in (None, own.generated) or col.identity is not None:
+                return False
+            if not col.nullable:
+                parent_name = parent.not_null_names.get(own.name) or make_object_name(
+                    parent.name, own.name, "not_null"
+                )
+                if table.not_null_names.get(col.name) != parent_name:
+                    return False
+                signal = True
+        return signal
+
+    def raw_foreign_keys(self, table: Table) -> Table:
+        """A foreign key to a table kept verbatim (CREATE TABLE ... (LIKE ...)) becomes a
+        statement after it, and after whatever raw statement makes its unique index."""
+        keep = [
+            fk for fk in table.foreign_keys if (fk.ref_schema, fk.ref_table) in self.raw_relations
+        ]
+        if not keep:
+            return table
+        ctx = POSTGRES.context(Schema(tables=(table,)))
+        for fk in keep:
+            self.raw.append(
+                RawStatement(
+                    sql=POSTGRES.add_foreign_key(table, fk, ctx),
+                    phase="post",
+                    kind="AlterTableStmt",
+                )
+            )
+        return replace(table, foreign_keys=tuple(f for f in table.foreign_keys if f not in keep))
 
     def resolve_references(self, table: Table) -> Table:
         """``REFERENCES t`` without columns means t's primary key: spell it out."""

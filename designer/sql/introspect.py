@@ -16,7 +16,9 @@ What is not read, on purpose:
 * indexes of partitions attached to an index of the parent, and constraints
   cloned onto partitions or inherited by children: PostgreSQL creates them
   from the parent's definition, so the parent carries them.
-* columns of partitions: a partition has its parent's columns.
+* columns of partitions made by ``PARTITION OF``: they are the parent's. A partition made as
+  a table of its own and attached later (as pg_dump writes them) is read with its columns,
+  which the exporter writes back as ``CREATE TABLE`` + ``ATTACH PARTITION``.
 * extension versions: they make round-trips fail whenever the server ships
   another version; ``Extension.version`` stays None.
 * view column lists: ``pg_get_viewdef`` already names every output column
@@ -44,6 +46,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -74,8 +77,8 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.schema.sqltext import normalize_expr, normalize_query
 from designer.sql.compare import identity_sequence_name, sequence_defaults, sequence_options_sql
+from designer.sql.import_postgres import print_sql
 
 ERR_CONNECT = "Could not connect to {dsn}: {error}"
 ERR_READ = "Reading the schema of {dsn} failed: {error}"
@@ -310,7 +313,15 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u', c.relopti
        ARRAY(SELECT pc.relname::text FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhparent
              WHERE i.inhrelid = c.oid ORDER BY i.inhseqno),
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END,
-       c.relispopulated
+       c.relispopulated,
+       c.relispartition AND EXISTS (
+           SELECT FROM pg_constraint cn
+           JOIN pg_attribute ca ON ca.attrelid = cn.conrelid AND ca.attnum = cn.conkey[1]
+           JOIN pg_inherits i ON i.inhrelid = cn.conrelid
+           JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = ca.attname
+           JOIN pg_constraint pn ON pn.conrelid = i.inhparent AND pn.contype = 'n'
+                AND pn.conkey[1] = pa.attnum
+           WHERE cn.conrelid = c.oid AND cn.contype = 'n' AND cn.conname <> pn.conname)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_ns()} AND {_not_ext("pg_class", "c.oid")}
 ORDER BY n.nspname, c.relname
@@ -506,7 +517,7 @@ def _build(rows: dict[str, list[tuple[Any, ...]]]) -> Schema:
     domain_checks: dict[int, list[CheckConstraint]] = defaultdict(list)
     for typid, name, expr, validated in rows["domain_checks"]:
         domain_checks[typid].append(
-            CheckConstraint(expression=normalize_expr(expr), name=name, not_valid=not validated)
+            CheckConstraint(expression=_normalize_expr(expr), name=name, not_valid=not validated)
         )
 
     return Schema(
@@ -541,8 +552,19 @@ def _build(rows: dict[str, list[tuple[Any, ...]]]) -> Schema:
     )
 
 
+@lru_cache(maxsize=8192)
+def _normalize_expr(text: str) -> str:
+    """What ``sqltext.normalize_expr`` prints, SQL-syntax calls (``NORMALIZE(x, NFKC)``)
+    kept as the catalog holds them, exactly as the file importer prints them."""
+    return print_sql(pglast.parse_sql(f"SELECT {text}")[0].stmt.targetList[0].val)  # type: ignore[union-attr]
+
+
+def _normalize_query(text: str) -> str:
+    return print_sql(pglast.parse_sql(text.strip().rstrip(";"))[0].stmt)  # type: ignore[arg-type]
+
+
 def _expr(text: str | None) -> str | None:
-    return normalize_expr(text) if text is not None else None
+    return _normalize_expr(text) if text is not None else None
 
 
 def _options(reloptions: list[str] | None) -> tuple[str, ...]:
@@ -632,7 +654,11 @@ def _table(
         partition_of = PartitionOf(
             parent_schema=parent_schemas[0], parent_table=parent_names[0], bound=bound
         )
-        column_rows = []  # a partition has its parent's columns
+        # A partition made by PARTITION OF has its parent's columns, so the parent carries
+        # them. A table made on its own and attached later keeps NOT NULL constraints named
+        # after itself (PostgreSQL 18): it is read with its columns, and exported the same way.
+        if not rel[16]:
+            column_rows = []
     else:
         inherits = tuple(f"{s}.{n}" for s, n in zip(parent_schemas, parent_names))
         # Columns a child only inherits come with the parent.
@@ -707,7 +733,7 @@ def _with_constraints(table: Table, rows: list[tuple[Any, ...]]) -> Table:
         elif kind == "c":
             checks.append(
                 CheckConstraint(
-                    expression=normalize_expr(check_expr),
+                    expression=_normalize_expr(check_expr),
                     name=name,
                     not_valid=not validated,
                     no_inherit=no_inherit,
@@ -745,7 +771,7 @@ def _names_of(nodes: Any) -> str | None:
 
 
 def _index_part(elem: Any) -> IndexPart:
-    expression = normalize_expr(RawStream()(elem.expr)) if elem.expr is not None else None
+    expression = print_sql(elem.expr) if elem.expr is not None else None
     nulls = {SortByNulls.SORTBY_NULLS_FIRST: True, SortByNulls.SORTBY_NULLS_LAST: False}
     return IndexPart(
         column=elem.name,
@@ -773,7 +799,7 @@ def _index(row: tuple[Any, ...]) -> Index:
         unique=unique,
         nulls_not_distinct=bool(nulls_not_distinct),
         include=tuple(e.name for e in stmt.indexIncludingParams or ()),
-        where=normalize_expr(RawStream()(where)) if where is not None else None,
+        where=print_sql(where) if where is not None else None,
         with_options=_options(reloptions),
         tablespace=tablespace,
         comment=comment,
@@ -798,7 +824,7 @@ def _exclude(name: str, definition: str, deferrable: bool, deferred: bool) -> Ex
         method=con.access_method or "btree",
         name=name,
         include=tuple(n.sval for n in con.including or ()),
-        where=normalize_expr(RawStream()(where)) if where is not None else None,
+        where=print_sql(where) if where is not None else None,
         deferrable=deferrable,
         initially_deferred=deferred,
     )
@@ -817,7 +843,7 @@ def _view(rel: tuple[Any, ...], column_rows: list[tuple[Any, ...]], indexes: lis
             options.append(option)
     return View(
         name=name,
-        query=normalize_query(viewdef),
+        query=_normalize_query(viewdef),
         schema=schema,
         materialized=kind == "m",
         with_options=_options(options),

@@ -11,6 +11,7 @@ from fixtures.designs import TRICKY_COMMENT, kitchen_sink
 from designer.schema.model import (
     CheckConstraint,
     Column,
+    Domain,
     ForeignKey,
     Index,
     IndexPart,
@@ -21,6 +22,7 @@ from designer.schema.model import (
     Schema,
     Table,
     UniqueConstraint,
+    View,
 )
 from designer.sql.dialects.base import Dialect
 from designer.sql.export import (
@@ -88,9 +90,10 @@ def test_statements_come_in_dependency_order(ddl: str) -> None:
         'CREATE TABLE "Sales Dept".events (',
         'CREATE TABLE public."user" (',
         'ALTER TABLE public."user" ADD CONSTRAINT tenant_cap CHECK',
+        # indexes before foreign keys: a key may reference a unique index
+        "CREATE INDEX events_payload_gin",
         "ADD CONSTRAINT booking_room_fk FOREIGN KEY",
         "ALTER SEQUENCE app.invoice_no_seq OWNED BY app.invoice.number;",
-        "CREATE INDEX events_payload_gin",
         'CREATE VIEW public."active users"',
         "CREATE MATERIALIZED VIEW app.order_totals",
         "CREATE UNIQUE INDEX order_totals_user ON app.order_totals",
@@ -350,3 +353,71 @@ def test_constraint_attributes() -> None:
     assert "CHECK (a > 0) NO INHERIT\n" in text
     assert "REFERENCES public.t (a) ON UPDATE SET DEFAULT ON DELETE RESTRICT;" in text
     assert "CREATE INDEX t_b ON public.t (b DESC);" in text
+
+
+def test_a_partition_with_its_own_columns_is_attached_like_pg_dump_does() -> None:
+    parent = Table(
+        name="m",
+        columns=(Column("id", "integer", nullable=False), Column("at", "date")),
+        checks=(CheckConstraint("id > 0"),),
+        partitioning=Partitioning(strategy="RANGE", key="at"),
+    )
+    own = Table(
+        name="m1",
+        columns=(Column("at", "date"), Column("id", "integer", nullable=False)),
+        partition_of=PartitionOf("public", "m", "FOR VALUES FROM ('2024-01-01') TO (MAXVALUE)"),
+    )
+    made = Table(name="m2", partition_of=PartitionOf("public", "m", "DEFAULT"))
+    text = export_postgres(Schema(tables=(parent, own, made))).text
+    # its own column order, and the parent's CHECK by name, which ATTACH requires
+    assert (
+        "CREATE TABLE public.m1 (\n    at date,\n    id integer NOT NULL,\n"
+        "    CONSTRAINT m_id_check CHECK (id > 0)\n);\n\n"
+        "ALTER TABLE ONLY public.m ATTACH PARTITION public.m1 "
+        "FOR VALUES FROM ('2024-01-01') TO (MAXVALUE);"
+    ) in text
+    assert "CREATE TABLE public.m2 PARTITION OF public.m DEFAULT;" in text
+
+
+def test_partitions_indexes_come_before_their_parents() -> None:
+    # an index on the parent then adopts the partition's equal index instead of a new one
+    parent = Table(
+        name="a_parent",
+        columns=(Column("v", "integer"),),
+        partitioning=Partitioning(strategy="LIST", key="v"),
+        indexes=(Index("a_parent_v", (IndexPart("v"),)),),
+    )
+    part = Table(
+        name="b_part",
+        partition_of=PartitionOf("public", "a_parent", "DEFAULT"),
+        indexes=(Index("b_part_v", (IndexPart("v"),)),),
+    )
+    text = export_postgres(Schema(tables=(parent, part))).text
+    assert position(text, "CREATE INDEX b_part_v") < position(text, "CREATE INDEX a_parent_v")
+
+
+def test_a_domain_over_another_domain_follows_it() -> None:
+    base = Domain(name="zz_base", type="integer")
+    derived = Domain(name="aa_derived", type="zz_base")
+    text = export_postgres(Schema(domains=(derived, base))).text
+    assert position(text, "CREATE DOMAIN public.zz_base") < position(
+        text, "CREATE DOMAIN public.aa_derived"
+    )
+
+
+def test_functions_that_need_tables_come_before_views() -> None:
+    design = Schema(
+        tables=(Table(name="t", columns=(Column("a", "integer"),)),),
+        views=(View(name="v", query="SELECT a FROM f()"),),
+        raw=(
+            RawStatement(
+                "CREATE FUNCTION f() RETURNS SETOF t LANGUAGE sql AS 'SELECT * FROM t'",
+                phase="post",
+                kind="CreateFunctionStmt",
+            ),
+            RawStatement("GRANT SELECT ON v TO PUBLIC", phase="post", kind="GrantStmt"),
+        ),
+    )
+    text = export_postgres(design).text
+    order = [position(text, s) for s in ("CREATE TABLE", "CREATE FUNCTION", "CREATE VIEW", "GRANT")]
+    assert order == sorted(order)

@@ -48,7 +48,7 @@ def test_tables_columns() -> None:
         Column("created", "timestamp with time zone", nullable=False, default="now()"),
         Column("happened", "timestamp(3) without time zone"),
         Column("span", "interval day to second"),
-        Column("name", "text", collation='"C"'),
+        Column("name", "text", collation="C"),
         Column("doubled", "integer", generated="id * 2"),
         Column("tripled", "integer", generated="id * 3", generated_kind="VIRTUAL"),
         Column(
@@ -159,16 +159,17 @@ def test_indexes() -> None:
     assert docs is not None
     assert [e.name for e in schema.extensions] == ["pg_trgm"]
     by_name = {i.name: i for i in docs.indexes}
+    # in the order the exporter writes them (by name), so export -> import is equal
     assert list(by_name) == [
-        "docs_title_idx",
+        "docs_brin_idx",
+        "docs_expr_idx",
+        "docs_hash_idx",
         "docs_lower_title_key",
         "docs_multi_idx",
-        "docs_tags_idx",
-        "docs_trgm_idx",
-        "docs_brin_idx",
         "docs_score_nnd",
-        "docs_hash_idx",
-        "docs_expr_idx",
+        "docs_tags_idx",
+        "docs_title_idx",
+        "docs_trgm_idx",
     ]
     assert by_name["docs_lower_title_key"] == Index(
         "docs_lower_title_key",
@@ -181,7 +182,7 @@ def test_indexes() -> None:
         (
             IndexPart(column="created", descending=True, nulls_first=False),
             IndexPart(column="score", nulls_first=True),
-            IndexPart(column="title", opclass="text_pattern_ops", collation='"C"'),
+            IndexPart(column="title", opclass="text_pattern_ops", collation="C"),
         ),
         include=("body",),
     )
@@ -208,7 +209,8 @@ def test_enums_and_domains() -> None:
         "1",
     )
     assert positive.checks == (CheckConstraint("value > 0", name="positive_int_check"),)
-    assert (short.type, short.collation) == ("character varying(10)", '"C"')
+    # names are stored unquoted, as PostgreSQL stores them; the exporter quotes them
+    assert (short.type, short.collation) == ("character varying(10)", "C")
     people = schema.table("people")
     assert people is not None
     assert [c.type for c in people.columns] == ["positive_int", "mood", "short_text"]
@@ -340,9 +342,10 @@ def test_raw_objects_keep_order_and_phase() -> None:
         ("CreateFunctionStmt", "pre"),
         ("CompositeTypeStmt", "pre"),
         ("CreateFunctionStmt", "pre"),
-        ("CreateTrigStmt", "post"),
-        # returns the table's row type, so it must follow the table
+        # returns the table's row type, so it must follow the table; the exporter writes it
+        # before the views (which may call it), so the schema lists it first of "post"
         ("CreateFunctionStmt", "post"),
+        ("CreateTrigStmt", "post"),
         ("RuleStmt", "post"),
         ("GrantStmt", "post"),
         ("CommentStmt", "post"),
@@ -514,3 +517,151 @@ def test_corpus_files_import(corpus_dir: Path) -> None:
     for name, tables in expected.items():
         report = import_postgres((corpus_dir / name).read_text(), source_name=name).report
         assert report.counts["tables"] == tables, name
+
+
+def test_names_found_through_search_path_are_qualified() -> None:
+    schema = import_postgres(
+        "CREATE SCHEMA inv;\n"
+        "SET search_path = inv, public;\n"
+        "CREATE SEQUENCE item_seq;\n"
+        "CREATE TYPE size AS ENUM ('s', 'l');\n"
+        "CREATE TABLE items (id integer DEFAULT nextval('item_seq'), code text CHECK "
+        "(code::size IS NOT NULL));\n"
+        "CREATE FUNCTION n() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM items $$;\n"
+        "CREATE VIEW stats AS SELECT n() AS n, (SELECT count(*) FROM items) AS c;\n"
+        "RESET search_path;\n"
+    ).schema
+    items = schema.table("items", "inv")
+    assert items is not None
+    # the export runs without that search_path: every name must say where it lives
+    assert items.columns[0].default == "nextval('inv.item_seq')"
+    assert items.checks[0].expression == "code::inv.size IS NOT NULL"
+    assert schema.views[0].query == "SELECT inv.n() AS n, (SELECT count(*) FROM inv.items) AS c"
+    (function,) = schema.raw
+    assert function.sql.startswith("SET search_path = inv, public;\nCREATE FUNCTION n()")
+    assert function.sql.endswith("$$;\nRESET search_path")
+
+
+def test_drop_column_takes_its_indexes_and_constraints() -> None:
+    schema = import_postgres(
+        "CREATE TABLE t (a integer, b integer UNIQUE, c integer CHECK (c > b));\n"
+        "CREATE INDEX t_b ON t (b);\nCREATE INDEX t_a ON t (a);\n"
+        "ALTER TABLE t DROP COLUMN b;\n"
+    ).schema
+    t = schema.table("t")
+    assert t is not None
+    assert (t.column_names, t.uniques, t.checks) == (("a", "c"), (), ())
+    assert [i.name for i in t.indexes] == ["t_a"]
+    assert schema.raw == ()
+
+
+def test_partition_of_with_column_options() -> None:
+    schema = import_postgres(
+        "CREATE TABLE p (a integer NOT NULL DEFAULT 1, b integer) PARTITION BY LIST (a);\n"
+        "CREATE TABLE p1 PARTITION OF p (b DEFAULT 5) FOR VALUES IN (1);\n"
+    ).schema
+    p1 = schema.table("p1")
+    assert p1 is not None and p1.columns == (Column("b", "integer", default="5"),)
+
+
+def test_functions_in_sql_syntax_keep_their_spelling() -> None:
+    # the catalog remembers the spelling, and pg_dump prints it back
+    schema = import_postgres(
+        "CREATE TABLE u (name text);\n"
+        "CREATE INDEX u_name ON u (lower(NORMALIZE(name, NFKC)), trim(both from name));\n"
+    ).schema
+    u = schema.table("u")
+    assert u is not None
+    assert [p.expression for p in u.indexes[0].parts] == [
+        "lower(normalize(name, NFKC))",
+        "trim(BOTH FROM name)",
+    ]
+
+
+def test_clauses_without_a_place_in_the_model_become_statements() -> None:
+    result = import_postgres(
+        "CREATE TABLE d (id integer, body text STORAGE EXTERNAL COMPRESSION pglz,"
+        " PRIMARY KEY (id) WITH (fillfactor = 80));\n"
+        "CREATE STATISTICS d_stats ON id, body FROM d;\n"
+    )
+    assert [(r.sql, r.phase) for r in result.schema.raw] == [
+        ("ALTER TABLE public.d ALTER COLUMN body SET STORAGE EXTERNAL", "post"),
+        ("ALTER TABLE public.d ALTER COLUMN body SET COMPRESSION pglz", "post"),
+        ("ALTER INDEX public.d_pkey SET (fillfactor=80)", "post"),
+        # statistics need their table
+        ("CREATE STATISTICS d_stats ON id, body FROM d", "post"),
+    ]
+    assert len(result.report.warnings) == 3
+
+
+def test_a_helper_function_dropped_by_the_script_is_dropped_after_it_is_made() -> None:
+    raw = import_postgres(
+        "CREATE FUNCTION helper() RETURNS void LANGUAGE sql AS $$ SELECT 1 $$;\n"
+        "CREATE TABLE t (a integer);\n"
+        "DROP FUNCTION helper();\n"
+        "GRANT SELECT ON t TO PUBLIC;\n"
+    ).schema.raw
+    assert [(r.kind, r.phase) for r in raw] == [
+        ("CreateFunctionStmt", "pre"),
+        ("DropStmt", "pre"),
+        ("GrantStmt", "post"),
+    ]
+
+
+def test_pg_dump_partitions_made_by_partition_of_come_back_without_columns() -> None:
+    # pg_dump writes every partition as a table of its own; NOT NULL constraints named
+    # after the parent show that PARTITION OF made it (PostgreSQL 18)
+    schema = import_postgres(
+        "CREATE TABLE public.e (id bigint NOT NULL, at date NOT NULL)"
+        " PARTITION BY RANGE (at);\n"
+        "CREATE TABLE public.e1 (id bigint CONSTRAINT e_id_not_null NOT NULL,"
+        " at date CONSTRAINT e_at_not_null NOT NULL);\n"
+        "CREATE TABLE public.e2 (id bigint NOT NULL, at date NOT NULL);\n"
+        "ALTER TABLE ONLY public.e ATTACH PARTITION public.e1"
+        " FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "ALTER TABLE ONLY public.e ATTACH PARTITION public.e2"
+        " FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+        "ALTER TABLE ONLY public.e ADD CONSTRAINT e_pkey PRIMARY KEY (id, at);\n"
+        "ALTER TABLE ONLY public.e1 ADD CONSTRAINT e1_pkey PRIMARY KEY (id, at);\n"
+    ).schema
+    e1, e2 = schema.table("e1"), schema.table("e2")
+    assert e1 is not None and e2 is not None
+    assert (e1.columns, e1.primary_key) == ((), None)
+    assert e2.column_names == ("id", "at")
+
+
+def test_not_null_constraint_names_are_kept_by_a_rename() -> None:
+    raw = load("not_null_names").raw
+    assert [r.sql for r in raw] == [
+        "ALTER TABLE public.t RENAME CONSTRAINT t_a_not_null TO a_must",
+        "ALTER TABLE public.t RENAME CONSTRAINT t_c_not_null TO c_needed",
+        "ALTER TABLE public.p RENAME CONSTRAINT p_id_not_null TO p_id_required",
+    ]
+
+
+def test_migrations_are_applied_to_the_design() -> None:
+    schema = load("migrations")
+    assert [t.name for t in schema.tables] == ["purchases"]
+    purchases = schema.tables[0]
+    assert [(c.name, c.type, c.nullable) for c in purchases.columns] == [
+        ("id", "integer", True),
+        ("total", "bigint", True),
+        ("remark", "text", False),
+    ]
+    # the key keeps the name it got before the table was renamed
+    assert purchases.primary_key == PrimaryKey(("id",), name="orders_pkey")
+    assert purchases.checks == (CheckConstraint("total > 0", name="purchases_total_positive"),)
+    assert [i.name for i in purchases.indexes] == ["purchases_remark"]
+    assert schema.views[0].query == "SELECT id, remark FROM purchases WHERE total > 100"
+    assert [r.sql for r in schema.raw] == [
+        "ALTER TABLE public.purchases RENAME CONSTRAINT purchases_id_not_null TO orders_id_not_null"
+    ]
+
+
+def test_a_rename_that_a_kept_text_spells_stays_verbatim() -> None:
+    schema = import_postgres(
+        "CREATE TABLE t (a integer CHECK (a > 0));\nALTER TABLE t RENAME COLUMN a TO b;\n"
+    ).schema
+    t = schema.table("t")
+    assert t is not None and t.column_names == ("a",)
+    assert [r.kind for r in schema.raw] == ["RenameStmt"]

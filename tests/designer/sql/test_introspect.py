@@ -539,3 +539,21 @@ def test_real_schemas_survive_pg_dump_and_restore(
         before = introspect(original)
         assert before.tables
         assert _populated(introspect(restored)) == _populated(before)
+
+
+def test_a_table_attached_as_partition_is_read_with_its_columns(pg_db: str) -> None:
+    realpg.apply_sql(
+        pg_db,
+        "CREATE TABLE e (id bigint NOT NULL, at date NOT NULL, note text)"
+        " PARTITION BY RANGE (at);\n"
+        "CREATE TABLE e1 PARTITION OF e FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n"
+        "CREATE TABLE e2 (at date NOT NULL, note text, id bigint NOT NULL);\n"
+        "ALTER TABLE e ATTACH PARTITION e2 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n"
+        "CREATE INDEX e_note ON e1 (lower(NORMALIZE(note, NFKC)));\n",
+    )
+    schema = introspect(pg_db)
+    # e2 keeps its own column order and NOT NULL names; e1 has its parent's
+    assert table(schema, "e1").columns == ()
+    assert table(schema, "e2").column_names == ("at", "note", "id")
+    # written the way the catalog keeps it (SQL syntax), as pg_dump prints it
+    assert table(schema, "e1").indexes[0].parts[0].expression == ("lower(normalize(note, NFKC))")
