@@ -723,6 +723,9 @@ class RenameIndex(TableChange):
 @dataclass(frozen=True)
 class AddView(Change):
     view: View
+    # True when the view reads a table with ``*`` and a column of it is dropped: PostgreSQL
+    # would expand the star to the doomed column, so the view comes back after the drop.
+    late: bool = False
     lock: ClassVar[str] = NO_LOCK
 
     @property
@@ -742,6 +745,8 @@ class DropView(Change):
     view: View
     # True when the view is dropped only to let a column under it change, and comes back
     rebuild: bool = False
+    # True when it can wait until just before the columns it reads are dropped (contract)
+    late: bool = False
     lock: ClassVar[str] = NO_LOCK
 
     def describe(self) -> str:
@@ -764,6 +769,49 @@ class ReplaceView(Change):
 
     def reverse(self) -> Change:
         return ReplaceView(self.new, self.old)
+
+
+@dataclass(frozen=True)
+class RefreshView(Change):
+    """``CREATE OR REPLACE`` a view that reads a table gaining columns with ``*``.
+
+    PostgreSQL expands ``*`` when the view is created, so without this the migrated
+    database keeps the old column list while one built from the design has the new
+    columns. Replacing appends the new columns and keeps the view readable throughout.
+    Views reading a refreshed view are refreshed too: the rollback drops them all, and
+    ``RestoreViewOnRollback`` re-creates them once the new columns are gone.
+    """
+
+    old: View
+    new: View
+    lock: ClassVar[str] = ACCESS_EXCLUSIVE
+
+    def describe(self) -> str:
+        return f"Re-create view {self.new.qualified_name} so its * includes the new columns"
+
+    def reverse(self) -> Change:
+        return RefreshView(self.new, self.old)
+
+
+@dataclass(frozen=True)
+class RestoreViewOnRollback(Change):
+    """Runs nothing on the way up; sits before the columns a ``RefreshView`` waits for.
+
+    CREATE OR REPLACE VIEW cannot drop columns, so the rollback drops the refreshed view
+    before the added columns go and re-creates the old one here, after they are gone.
+    """
+
+    view: View
+    lock: ClassVar[str] = NO_LOCK
+
+    def describe(self) -> str:
+        return (
+            f"Rollback point: view {self.view.qualified_name} is re-created here with its"
+            " old columns"
+        )
+
+    def reverse(self) -> Change:
+        return self
 
 
 @dataclass(frozen=True)
@@ -888,6 +936,8 @@ CHANGE_TYPES: tuple[type[Change], ...] = (
     AddView,
     DropView,
     ReplaceView,
+    RefreshView,
+    RestoreViewOnRollback,
     SetComment,
     EnableRls,
     DisableRls,

@@ -65,12 +65,14 @@ from designer.migrate.changes import (
     EnumUse,
     ManualChange,
     RecreateEnum,
+    RefreshView,
     RenameColumn,
     RenameConstraint,
     RenameIndex,
     RenameSequence,
     RenameTable,
     ReplaceView,
+    RestoreViewOnRollback,
     SetComment,
     SetDefault,
     SetNotNull,
@@ -92,6 +94,7 @@ __all__ = [
     "RenameSuggestion",
     "diff",
     "is_volatile",
+    "star_relations",
     "suggest_renames",
     "type_change_narrows",
     "type_change_rewrites",
@@ -184,6 +187,93 @@ def _relations(query: str) -> frozenset[tuple[str, str]]:
 
     walk(tree)
     return frozenset(found)
+
+
+def _range_vars(node: Any) -> list[dict[str, Any]]:
+    """Every RangeVar under ``node`` (joins and subqueries included)."""
+    out: list[dict[str, Any]] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, dict):
+            rv = n.get("RangeVar")
+            if isinstance(rv, dict):
+                out.append(rv)
+            for value in n.values():
+                walk(value)
+        elif isinstance(n, list):
+            for value in n:
+                walk(value)
+
+    walk(node)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _star_reads(query: str) -> tuple[tuple[tuple[str, str], bool], ...]:
+    """(relation, at_end) for every relation a ``*`` or ``alias.*`` of the query expands.
+
+    ``at_end`` is True when the star is the last output column of the view's own SELECT and
+    covers that relation alone: new columns of the relation then land at the end of the
+    view, where CREATE OR REPLACE VIEW accepts them. A star whose qualifier names no table
+    in its FROM (a subquery or CTE alias) counts every relation of that FROM: a needless
+    refresh is harmless, a missed one leaves the view behind the design.
+    """
+    tree = json.loads(pglast.parser.parse_sql_json(query))
+    found: list[tuple[tuple[str, str], bool]] = []
+
+    def key(rv: dict[str, Any]) -> tuple[str, str]:
+        return (rv.get("schemaname", DEFAULT_SCHEMA), rv["relname"])
+
+    def select(stmt: dict[str, Any], top: bool) -> None:
+        from_items = stmt.get("fromClause", [])
+        rvs = _range_vars(from_items)
+        targets = stmt["targetList"]
+        for i, target in enumerate(targets):
+            ref = target.get("ResTarget", {}).get("val", {}).get("ColumnRef")
+            if not ref or "A_Star" not in ref["fields"][-1]:
+                continue
+            names = [f["String"]["sval"] for f in ref["fields"][:-1]]
+            if names:
+                hits = [
+                    rv
+                    for rv in rvs
+                    if rv.get("alias", {}).get("aliasname", rv["relname"]) == names[-1]
+                    and (len(names) == 1 or rv.get("schemaname", DEFAULT_SCHEMA) == names[-2])
+                ]
+                alone = len(hits) == 1
+            else:
+                hits = rvs
+                alone = len(from_items) == 1 and "RangeVar" in from_items[0]
+            at_end = top and i == len(targets) - 1 and alone
+            found.extend((key(rv), at_end) for rv in hits or rvs)
+
+    def walk(node: Any, top: bool) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("targetList"), list):
+                select(node, top and node.get("op", "SETOP_NONE") == "SETOP_NONE")
+            for value in node.values():
+                walk(value, False)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, False)
+
+    for stmt in tree.get("stmts", []):
+        walk(stmt["stmt"].get("SelectStmt", stmt["stmt"]), True)
+    return tuple(sorted(set(found)))
+
+
+def star_relations(query: str) -> frozenset[tuple[str, str]]:
+    """(schema, name) of the relations a view's query reads with ``*`` or ``alias.*``.
+
+    PostgreSQL expands the star when the view is created, so these are the relations whose
+    new columns the view misses until it is re-created.
+    """
+    return frozenset(rel for rel, _ in _star_reads(query))
+
+
+def _appends_only(query: str, relations: set[tuple[str, str]]) -> bool:
+    """True when new columns of ``relations`` all land at the end of the view's columns."""
+    return all(at_end for rel, at_end in _star_reads(query) if rel in relations)
 
 
 # -- PostgreSQL's names for unnamed constraints -----------------------------------------
@@ -644,34 +734,71 @@ def diff(
 def _view_changes(
     before: Schema, after: Schema, changes: list[Change], dropped: set[tuple[str, str]]
 ) -> list[Change]:
-    """Views: new, gone, changed, and those rebuilt because a column under them changes."""
-    touched = set(dropped)
+    """Views: new, gone, changed, and those rebuilt or refreshed because columns under them
+    change."""
+    early = set(dropped)  # tables whose changes need the views over them gone first
+    shrinking: set[tuple[str, str]] = set()  # tables losing columns
+    gaining: set[tuple[str, str]] = set()  # tables gaining columns
     for c in changes:
-        if isinstance(c, AlterColumnType | DropColumn | RenameColumn):
-            touched.add((c.schema, c.table))
+        if isinstance(c, AlterColumnType | RenameColumn):
+            early.add((c.schema, c.table))
+        elif isinstance(c, DropColumn):
+            shrinking.add((c.schema, c.table))
+        elif isinstance(c, AddColumn):
+            gaining.add((c.schema, c.table))
         elif isinstance(c, RenameTable):
-            touched |= {(c.schema, c.table), (c.schema, c.new_name)}
+            early |= {(c.schema, c.table), (c.schema, c.new_name)}
         elif isinstance(c, RecreateEnum):
-            touched |= {(u.schema, u.table) for u in c.uses}
+            early |= {(u.schema, u.table) for u in c.uses}
     # PostgreSQL refuses to alter a column a view reads: drop such views first (and the views
-    # reading them), recreate them after.
+    # reading them), recreate them after. A view reading a shrinking table with * would expand
+    # to the doomed column again, so it comes back only after the drop ("late"). A view reading
+    # a gaining table with * is replaced in place (refreshed), and so is every view reading it,
+    # which the rollback has to drop before the new columns go.
     new_views = {_qualified(v): v for v in after.views}
     rebuild: set[tuple[str, str]] = set()
+    early_views: set[tuple[str, str]] = set()
+    late_views: set[tuple[str, str]] = set()
+    refresh: set[tuple[str, str]] = set()
     for v in before.views:
-        if _relations(v.query) & (touched | rebuild):
-            rebuild.add(_qualified(v))
+        key = _qualified(v)
+        rels = _relations(v.query)
+        new = new_views.get(key)
+        if rels & (early | shrinking | rebuild):
+            rebuild.add(key)
+            if rels & (early | early_views):
+                early_views.add(key)
+            if star_relations(v.query) & shrinking or rels & late_views:
+                late_views.add(key)
+        elif (
+            new is not None
+            and not _needs_recreate(v, new)
+            and (star_relations(v.query) & gaining or rels & refresh)
+        ):
+            # CREATE OR REPLACE cannot touch a materialized view, nor put new columns
+            # anywhere but at the end (``SELECT t.*, 1 AS one``): rebuild those.
+            in_place = not v.materialized and _appends_only(v.query, gaining | refresh)
+            (refresh if in_place else rebuild).add(key)
     out: list[Change] = []
     old_views = {_qualified(v): v for v in before.views}
     for v in reversed(before.views):
         key = _qualified(v)
         new = new_views.get(key)
         if new is None or key in rebuild or _needs_recreate(v, new):
-            out.append(DropView(v, rebuild=key in rebuild or new is not None))
+            late = new is not None and key in late_views and key not in early_views
+            out.append(DropView(v, rebuild=key in rebuild or new is not None, late=late))
+        elif key in refresh:
+            out.append(RestoreViewOnRollback(v))
     for v in after.views:
         key = _qualified(v)
         old = old_views.get(key)
         if old is None or key in rebuild or _needs_recreate(old, v):
-            out.append(AddView(v))
+            late = key in late_views or bool(_relations(v.query) & late_views)
+            if late:
+                late_views.add(key)
+            out.append(AddView(v, late=late))
+        elif key in refresh:
+            out.append(RefreshView(old, v))
         elif _strip_comments(old) != _strip_comments(v):
             out.append(ReplaceView(old, v))
         else:

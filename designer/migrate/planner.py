@@ -99,6 +99,12 @@ RISK_ADD_REWRITE = (
     " EXCLUSIVE."
 )
 RISK_MANUAL = "The planner does not script this; do it by hand and re-run the diff."
+RISK_VIEW_REFRESH = (
+    "PostgreSQL fixed the view's columns when it expanded its *: replacing it appends the new"
+    " columns. Its rollback drops the view; it comes back with its old columns once the"
+    " rollback has dropped the new ones."
+)
+ROLLBACK_POINT_SQL = "-- Nothing to run on the way up: this is where the rollback re-creates it."
 RISK_VIEW_REPLACE = (
     "CREATE OR REPLACE VIEW only allows new columns at the end; if it fails, drop and"
     " recreate the view."
@@ -453,6 +459,7 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("drop_constraints", CONTRACT),
     ("drop_views_late", CONTRACT),
     ("drop_columns", CONTRACT),
+    ("views_late", CONTRACT),  # views reading a shrinking table with *: after the drop
     ("drop_tables", CONTRACT),
     ("drop_types", CONTRACT),
 )
@@ -868,7 +875,7 @@ def _enum_recreate_sql(old: EnumType, new: EnumType, uses: Iterable[ch.EnumUse])
 
 
 def _view_stage(c: ch.DropView) -> str:
-    return "drop_views" if c.rebuild else "drop_views_late"
+    return "drop_views" if c.rebuild and not c.late else "drop_views_late"
 
 
 def _manual(c: ch.ManualChange, ctx: _Ctx) -> StepList:
@@ -1121,7 +1128,8 @@ def _steps_for(c: Change, ctx: _Ctx) -> StepList:
             f"ALTER INDEX {qualify(c.schema, c.new_name)} RENAME TO {quote_ident(c.old_name)};",
         )
     if isinstance(c, ch.AddView):
-        return _simple("views", c, create_view_sql(c.view), drop_view_sql(c.view))
+        stage = "views_late" if c.late else "views"
+        return _simple(stage, c, create_view_sql(c.view), drop_view_sql(c.view))
     if isinstance(c, ch.DropView):
         return _simple(_view_stage(c), c, drop_view_sql(c.view), create_view_sql(c.view))
     if isinstance(c, ch.ReplaceView):
@@ -1132,6 +1140,18 @@ def _steps_for(c: Change, ctx: _Ctx) -> StepList:
             create_view_sql(c.old, replace=True),
             risks=(RISK_VIEW_REPLACE,),
         )
+    if isinstance(c, ch.RefreshView):
+        return _simple(
+            "views",
+            c,
+            create_view_sql(c.new, replace=True),
+            drop_view_sql(c.new),
+            risks=(RISK_VIEW_REFRESH,),
+        )
+    if isinstance(c, ch.RestoreViewOnRollback):
+        # Before the columns are added (the rollback runs last step first, so after
+        # they are dropped again), in reverse dependency order like the views dropped there.
+        return _simple("drop_views", c, ROLLBACK_POINT_SQL, create_view_sql(c.view))
     if isinstance(c, ch.SetComment):
         return _simple(
             "comments",

@@ -67,12 +67,13 @@ PATTERNS: dict[str, list[str]] = {
         "FOREIGN KEY (customer_id) REFERENCES public.customers (id) ON DELETE CASCADE NOT VALID;",
         "VALIDATE CONSTRAINT orders_customer_id_fkey;",
     ],
+    # imported designs list indexes by name, so the plan builds them in that order
     "add_index": [
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_idx",
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_active_idx ON public.customers"
         " (created_at DESC) WHERE score > 0;",
         "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS customers_lower_email_idx ON"
         " public.customers ((lower(email)));",
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_idx",
     ],
     "add_primary_key": [
         "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS customers_pkey ON public.customers (id);",
