@@ -35,6 +35,8 @@ from designer.schema.sqltext import (
 )
 from designer.services.errors import (
     ERR_COLOR,
+    ERR_DEFAULT_RANGE,
+    ERR_DEFAULT_TYPE,
     ERR_DUPLICATE_COLUMN,
     ERR_DUPLICATE_ENUM,
     ERR_DUPLICATE_INDEX,
@@ -388,12 +390,86 @@ def _column_values(
         raise DesignError(ERR_IDENTITY_AND_DEFAULT, "default")
     if generated_expr and (default_expr or identity):
         raise DesignError(ERR_GENERATED_AND_DEFAULT, "generated")
+    if default_expr:
+        problem = default_type_problem(default_expr, data_type)
+        if problem:
+            raise DesignError(problem, "default")
     return {
         "data_type": data_type,
         "default": default_expr,
         "identity": identity,
         "generated": generated_expr,
     }
+
+
+_INT_RANGES = {
+    "smallint": 2**15,
+    "integer": 2**31,
+    "bigint": 2**63,
+    "serial": 2**31,
+    "bigserial": 2**63,
+    "smallserial": 2**15,
+}
+_FLOAT_TYPES = ("real", "double precision", "numeric")
+_BOOL_WORDS = {"t", "f", "true", "false", "y", "n", "yes", "no", "on", "off", "1", "0"}
+_UUID = re.compile(r"\{?[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\}?\Z")
+
+
+def default_type_problem(default: str, data_type: str) -> str | None:
+    """Why a constant default cannot be stored in a column of ``data_type`` (None if it can).
+
+    PostgreSQL checks this only when the DDL runs; catching the common cases here (text in
+    a number, a number in a boolean, an out-of-range integer, a malformed uuid) keeps a
+    design from exporting DDL that fails. Expressions other than plain constants are left
+    to the database.
+    """
+    import pglast
+
+    node = pglast.parse_sql(f"SELECT {default}")[0].stmt.targetList[0].val  # type: ignore[union-attr,index]
+    negative = False
+    if type(node).__name__ == "A_Expr" and getattr(node, "lexpr", None) is None:
+        node, negative = node.rexpr, True
+    if type(node).__name__ != "A_Const" or node.isnull:
+        return None
+    value = node.val
+    kind = type(value).__name__  # Integer, Float, String, Boolean
+    text = str(
+        getattr(value, "sval", None) or getattr(value, "fval", None) or getattr(value, "ival", "")
+    )
+    if kind == "Boolean":
+        text = "true" if value.boolval else "false"
+    if kind == "Float" and re.fullmatch(r"[+-]?\d+", text):
+        kind = "Integer"  # integers beyond int4 (and -2^31) come out of the parser as Float
+    base = data_type.split("(")[0].strip()
+    bad = ERR_DEFAULT_TYPE.format(default=default, type=data_type)
+    if base in _INT_RANGES:
+        if kind == "Boolean" or (kind == "String" and not re.fullmatch(r"\s*[+-]?\d+\s*", text)):
+            return bad
+        if kind == "Float":
+            return bad
+        try:
+            number = int(text) * (-1 if negative else 1)
+        except ValueError:
+            return bad
+        limit = _INT_RANGES[base]
+        if not -limit <= number < limit:
+            return ERR_DEFAULT_RANGE.format(default=default, type=data_type)
+    elif base in _FLOAT_TYPES:
+        if kind == "Boolean":
+            return bad
+        if kind == "String":
+            try:
+                float(text)
+            except ValueError:
+                return bad
+    elif base == "boolean":
+        if kind in ("Integer", "Float") or (
+            kind == "String" and text.strip().lower() not in _BOOL_WORDS
+        ):
+            return bad
+    elif base == "uuid" and (kind != "String" or not _UUID.match(text.strip())):
+        return bad
+    return None
 
 
 def _fk_mismatches(table: DesignTable, column_name: str, new_type: str) -> str | None:

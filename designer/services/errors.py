@@ -31,6 +31,8 @@ ERR_STALE = (
 ERR_IDENTITY_TYPE = "An identity column must be smallint, integer or bigint, not {type}."
 ERR_IDENTITY_AND_DEFAULT = "A column cannot have both a default and an identity."
 ERR_GENERATED_AND_DEFAULT = "A generated column cannot also have a default or an identity."
+ERR_DEFAULT_TYPE = "The default {default} is not a valid {type} value."
+ERR_DEFAULT_RANGE = "The default {default} is out of range for {type}."
 ERR_COLOR = "“{color}” is not a colour; use the #rrggbb form."
 
 

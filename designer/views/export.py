@@ -165,5 +165,5 @@ def export_download(request: HtmxHttpRequest, slug: str, format_name: str) -> Ht
     fmt = _format(format_name)
     result = export(project_schema(access.project), fmt.name)
     response = HttpResponse(result.text, content_type=f"{fmt.media_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt.extension}"'
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{fmt.name}.{fmt.extension}"'
     return response

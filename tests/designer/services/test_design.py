@@ -278,3 +278,28 @@ def test_edits_are_logged_with_who_and_before_after(project):
     assert latest.object_name == "public.t.price"
     assert (latest.before, latest.after) == ("price real", "price numeric(12,2) NOT NULL")
     assert Activity.objects.filter(project=project).count() == 3
+
+
+@pytest.mark.parametrize(
+    "data_type, default, ok",
+    [
+        ("bigint", "'abc'", False),
+        ("bigint", "42", True),
+        ("smallint", "99999", False),
+        ("integer", "-2147483648", True),
+        ("integer", "1.5", False),
+        ("boolean", "0", False),
+        ("boolean", "'yes'", True),
+        ("uuid", "'x'", False),
+        ("numeric(12,2)", "'1.50'", True),
+        ("bigint", "now()", True),  # not a constant: left to PostgreSQL
+    ],
+)
+def test_constant_defaults_must_fit_the_column_type(project, data_type, default, ok):
+    table, _ = svc.table_create(project=project, name="t")
+    add = lambda: svc.column_add(table=table, name="c", data_type=data_type, default=default)  # noqa: E731
+    if ok:
+        add()
+    else:
+        err = _unchanged(project, add)
+        assert err.field == "default" and default in err.message

@@ -92,7 +92,7 @@ def test_export_page_previews_highlighted_ddl_with_warnings_panel(client, projec
 def test_export_download(client, project):
     response = client.get(reverse("export_download", args=[project.slug, "postgres"]))
     text = response.content.decode()
-    assert response["Content-Disposition"] == 'attachment; filename="shop.sql"'
+    assert response["Content-Disposition"] == 'attachment; filename="shop-postgres.sql"'
     assert "CREATE TABLE public.users" in text and "CREATE TABLE public.posts" in text
     assert "FOREIGN KEY" in text
 
