@@ -440,3 +440,8 @@ def test_enums_join_the_type_picker(hx, project, users_posts):
     svc.enum_save(project=project, name="mood", values="sad\nhappy")
     body = hx.get(url("table_panel", project.slug, users.uid), **HX).content.decode()
     assert '<option value="mood">' in body and '<option value="timestamptz">' in body
+
+
+def test_the_table_list_refresh_also_updates_the_header_count(hx, project, users_posts):
+    body = hx.get(url("table_list", project.slug), **HX).content.decode()
+    assert '<span class="pill" id="table-count" hx-swap-oob="true">2 tables</span>' in body
