@@ -11,6 +11,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,14 +60,21 @@ def project_diagram(
     around: str | None = None,
     depth: int = 1,
     tables: frozenset[str] | None = None,
+    marker_source: Callable[[Schema], Mapping[str, str]] | None = None,
+    marker_version: object = None,
 ) -> bytes:
     """Render the project's design; ``around`` limits it to a table's neighbourhood.
 
     A re-render of an unchanged design is a cache hit on a cheap key (the project's
     revision and the options), without reading the design or building DOT.
+    ``marker_source`` computes badges from the schema only on a cache miss (linting a
+    design is dearer than the key); ``marker_version`` is whatever, beside the revision,
+    changes those badges (open comment threads, say) and goes into the key.
     Raises ``LookupError`` with a message naming the table when ``around`` is unknown.
     """
-    key = _diagram_key(project, direction, mode, table_href, markers, around, depth, tables)
+    key = _diagram_key(
+        project, direction, mode, table_href, markers, around, depth, tables, marker_version
+    )
 
     def make_dot() -> str:
         subset = tables
@@ -79,7 +87,7 @@ def project_diagram(
             direction=direction,  # type: ignore[arg-type]
             mode=mode,  # type: ignore[arg-type]
             table_href=table_href,
-            markers=markers or {},
+            markers=marker_source(schema) if marker_source else markers or {},
             tables=subset,
         )
         return schema_to_dot(schema, options)
@@ -124,6 +132,7 @@ def _diagram_key(
     around: str | None,
     depth: int,
     tables: frozenset[str] | None,
+    marker_version: object = None,
 ) -> str:
     """The cheap cache key of a project picture: the design's revision and the options."""
     return repr(
@@ -140,6 +149,7 @@ def _diagram_key(
             around,
             depth,
             sorted(tables) if tables is not None else None,
+            marker_version,
         )
     )
 

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from designer.diagram.dot import DiagramOptions, schema_to_dot
-from designer.diagram.render import RenderError, render_keyed
-from designer.diagrams import _DIAGRAM_CODE as DIAGRAM_CODE
+from designer.diagram.render import RenderError
 from designer.diagrams import (
     ASYNC_RENDER_TABLES,
     DIAGRAM_FORMATS,
     MEDIA_TYPES,
     Pending,
     diagram_or_pending,
+    project_diagram,
 )
 from designer.models import DesignTable
-from designer.selectors import project_schema
 from designer.services.advisor import diagram_markers
 from designer.views.common import EDITOR, HtmxHttpRequest
 from projects.access import project_access
@@ -74,42 +70,22 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     direction = _choice(request.GET.get("direction"), DIRECTIONS)
     mode = _choice(request.GET.get("mode"), MODES)
     project = access.project
-    # A cheap key: an unchanged design (same revision, options and open comment threads) is
-    # served from the cache without reading the design, linting it or building DOT.
+    # An unchanged design (same revision, options and open comment threads) comes from the
+    # cache without reading the design, linting it or building DOT.
     if inline and DesignTable.objects.filter(project=project).count() > ASYNC_RENDER_TABLES:
         return _large_inline(request, project, direction, mode, href)
-    threads = sorted(unresolved_threads_by_anchor(project).items()) if marked else ()
-    key = repr(
-        (
-            DIAGRAM_CODE,
-            project.pk,
-            str(project.created_at),
-            project.revision,
-            direction,
-            mode,
-            href,
-            marked,
-            threads,
-        )
-    )
-
-    def make_dot() -> str:
-        schema = project_schema(project)
-        options = DiagramOptions(
-            direction=direction,  # type: ignore[arg-type]
-            mode=mode,  # type: ignore[arg-type]
-            table_href=href,
-            markers=diagram_markers(project, schema) if marked else {},
-        )
-        return schema_to_dot(schema, options)
-
     try:
-        data = render_keyed(
-            key,
-            make_dot,
+        data = project_diagram(
+            project,
             fmt,
-            timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
-            cache=cache,  # type: ignore[arg-type]
+            direction=direction,
+            mode=mode,
+            table_href=href,
+            marker_source=(lambda schema: diagram_markers(project, schema)) if marked else None,
+            # Open comment threads change the badges without changing the revision.
+            marker_version=sorted(unresolved_threads_by_anchor(project).items())
+            if marked
+            else None,
         )
     except RenderError as exc:
         message = ERR_RENDER.format(reason=exc)
