@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,17 +16,15 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(settings, tmp_path_factory):
-    """Each test gets an empty cache: renders and pending imports never leak between runs."""
+def private_cache(settings):
+    """Each test gets a cache of its own (shared by its threads: locmem is per process), so
+    renders and pending imports never leak between tests or runs."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"erd-test-{tmp_path_factory.getbasetemp().name}",
+            "LOCATION": f"erd-test-{uuid.uuid4().hex}",
         }
     }
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 @pytest.fixture(scope="session")

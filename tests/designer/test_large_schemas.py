@@ -6,7 +6,6 @@ import re
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -29,17 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from _gen import generate_schema
 
 PASSWORD = "pw-long-enough-1"
-
-
-@pytest.fixture
-def private_cache(settings):
-    """A cache of this test alone, shared by its threads (locmem is per process)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"large-{uuid.uuid4().hex}",
-        }
-    }
 
 
 @pytest.fixture

@@ -278,13 +278,7 @@ def test_query_count_does_not_grow_with_the_design(client, owner, django_assert_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_whole_design_over_the_threshold_polls_until_drawn(client, project, monkeypatch, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "explore-whole",
-        }
-    }
+def test_whole_design_over_the_threshold_polls_until_drawn(client, project, monkeypatch):
     monkeypatch.setattr(diagrams, "ASYNC_RENDER_TABLES", 3)
     response = client.get(_url(project), {"whole": "1"}, **HX)
     html = response.content.decode()
@@ -299,12 +293,6 @@ def test_whole_design_over_the_threshold_polls_until_drawn(client, project, monk
 
 
 def test_render_failure_suggests_a_smaller_view(client, project, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "explore-fail",
-        }
-    }
     settings.ERD_DOT_TIMEOUT_SECONDS = 0.000001
     html = client.get(_url(project), {"table": "orders"}, **HX).content.decode()
     assert "The diagram could not be drawn: The diagram took longer than" in html
