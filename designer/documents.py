@@ -7,6 +7,7 @@ from django.urls import reverse
 from designer.export.document import design_document_html, design_document_markdown
 from designer.migrate import DestructivePlanError, diff, plan, plan_markdown
 from designer.schema.model import Schema
+from designer.schema.serialize import schema_from_json
 from designer.selectors import project_schema
 from designer.services.advisor import project_findings
 from designer.sql.export import ExportResult
@@ -15,8 +16,6 @@ from projects.models import Project, Version
 
 def latest_plan_markdown(project: Project, schema: Schema) -> str | None:
     """The migration plan from the newest version to the working design, if there is one."""
-    from designer.schema.serialize import schema_from_json
-
     version = Version.objects.filter(project=project).order_by("-created_at", "-id").first()
     if version is None:
         return None

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.text import slugify
 
-from projects.models import Membership, Project, Role
+from projects.models import (
+    Activity,
+    AnchorKind,
+    Comment,
+    Membership,
+    Project,
+    ReviewAssignment,
+    ReviewerDecision,
+    ReviewRequest,
+    ReviewState,
+    Role,
+    ShareLink,
+)
 
 ERR_PROJECT_NAME = "Give the project a name."
 ERR_SLUG_TAKEN = "The address “{slug}” is taken; choose another."
@@ -62,7 +77,6 @@ ERR_BAD_ROLE = "“{role}” is not a role."
 
 
 def _find_user(who: str):
-    from django.contrib.auth import get_user_model
 
     users = get_user_model().objects
     who = who.strip()
@@ -164,7 +178,6 @@ def ownership_transfer(*, project: Project, to_user, actor=None) -> None:
 def activity_log(
     *, project: Project, actor, verb: str, kind: str, name: str, before: str = "", after: str = ""
 ):
-    from projects.models import Activity
 
     return Activity.objects.create(
         project=project,
@@ -193,7 +206,6 @@ def comment_add(
     anchor_label: str = "",
     thread=None,
 ):
-    from projects.models import AnchorKind, Comment
 
     body = body.strip()
     if not body:
@@ -227,9 +239,6 @@ def comment_set_resolved(*, comment, resolved: bool) -> None:
 
 def unresolved_threads_by_anchor(project: Project) -> dict[str, int]:
     """anchor -> number of unresolved threads (one query), for markers in editor and diagram."""
-    from django.db.models import Count
-
-    from projects.models import Comment
 
     rows = (
         Comment.objects.filter(project=project, thread__isnull=True, resolved=False)
@@ -245,8 +254,6 @@ def unresolved_threads_by_anchor(project: Project) -> dict[str, int]:
 @transaction.atomic
 def share_link_create(*, project: Project, actor, label: str = "", expires_at=None):
     import secrets
-
-    from projects.models import ShareLink
 
     link = ShareLink.objects.create(
         project=project,
@@ -267,7 +274,6 @@ def share_link_create(*, project: Project, actor, label: str = "", expires_at=No
 
 @transaction.atomic
 def share_link_revoke(*, link, actor=None) -> None:
-    from django.utils import timezone
 
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
@@ -282,11 +288,6 @@ def share_link_revoke(*, link, actor=None) -> None:
 
 def share_link_project(token: str) -> Project | None:
     """The project a live share link opens, or None (unknown, revoked or expired)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from projects.models import ShareLink
-
     link = (
         ShareLink.objects.select_related("project")
         .filter(token=token, revoked_at__isnull=True)
@@ -314,7 +315,6 @@ def review_request_create(
     base_version=None,
     description: str = "",
 ):
-    from projects.models import ReviewAssignment, ReviewRequest
 
     title = title.strip()
     if not title:
@@ -351,9 +351,6 @@ def review_request_create(
 @transaction.atomic
 def review_decide(*, review, reviewer, decision: str, note: str = "") -> str:
     """Record a reviewer's decision; returns the review's new state."""
-    from django.utils import timezone
-
-    from projects.models import ReviewAssignment, ReviewerDecision, ReviewState
 
     assignment = (
         ReviewAssignment.objects.select_for_update()

@@ -18,7 +18,12 @@ from designer.importers import import_live
 from designer.migrate import rehearse, suggest_renames
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors import project_schema
-from designer.services.versions import WORKING, compare_schemas, compare_versions
+from designer.services.versions import (
+    WORKING,
+    compare_schemas,
+    compare_versions,
+    version_schema,
+)
 from designer.sql.report import SchemaImportError
 from designer.views.common import HtmxHttpRequest
 from designer.views.versions import DIRECTIONS, _context, _names, comparison_context
@@ -92,8 +97,6 @@ def version_rehearse(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not base:
         return HttpResponse(ERR_REHEARSE_BASE, status=422, content_type="text/plain; charset=utf-8")
     comparison = compare_versions(access.project, base, target)
-    from designer.services.versions import version_schema
-
     result = rehearse(
         version_schema(access.project, base),
         version_schema(access.project, target),
