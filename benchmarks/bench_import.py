@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pglast
 
-from designer.sql.import_postgres import import_postgres
+from designer.sql.readers.postgres import import_postgres
 
 TABLES = 3000
 TARGET_SECONDS = 5.0

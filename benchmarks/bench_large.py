@@ -40,9 +40,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from designer import selectors_large  # noqa: E402
-from designer.diagrams import Pending, diagram_or_pending  # noqa: E402
 from designer.models import DesignTable  # noqa: E402
+from designer.selectors import graph as selectors_graph  # noqa: E402
+from designer.selectors.diagrams import Pending, diagram_or_pending  # noqa: E402
 from designer.services.design import schema_replace  # noqa: E402
 from projects.models import Project, SavedView  # noqa: E402
 from projects.services import project_create  # noqa: E402
@@ -99,7 +99,7 @@ def get(client: Client, path: str, data: dict | None = None, **extra) -> object:
 def cold() -> None:
     """Forget every cached picture and FK graph: the next request does all the work."""
     cache.clear()
-    selectors_large._graphs.clear()
+    selectors_graph._graphs.clear()
 
 
 def make_project(n: int, user) -> Project:

@@ -1,7 +1,7 @@
 """The editable store of a project's working design.
 
 Rows with stable ``uid``s, one table per kind of object, so the selector in
-``designer.selectors`` rebuilds the whole ``Schema`` in a fixed number of
+``designer.selectors.design`` rebuilds the whole ``Schema`` in a fixed number of
 queries. Rarely edited kinds (domains, sequences, views, extensions, raw SQL)
 are kept as JSON documents of the schema model in ``DesignObject``.
 """

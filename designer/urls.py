@@ -1,6 +1,8 @@
-"""Every URL of the site. Project URLs live under /p/<slug>/ and all pass projects.access."""
+"""Every URL of the site, grouped by page.
 
-from importlib.util import find_spec
+Project URLs live under /p/<slug>/ and every view behind them passes projects.access;
+the /s/<token>/ views are public (no login) and open only the one project the token names.
+"""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -11,15 +13,27 @@ from designer.views import (
     constraints,
     diagram,
     docs,
+    editor,
     enums,
+    explore,
     export,
+    imports,
     indexes,
+    patterns,
     tables,
 )
-from designer.views import projects as editor_views
-from projects import views as project_views
+from projects.views import (
+    activity,
+    comments,
+    compare_live,
+    members,
+    reviews,
+    share,
+    versions,
+)
+from projects.views import projects as project_views
 
-TABLE = "p/<slug:slug>/tables/<str:uid>/"
+P = "p/<slug:slug>/"
 
 table_patterns = [
     path("", tables.table_panel, name="table_panel"),
@@ -43,50 +57,118 @@ table_patterns = [
     path("indexes/<str:iuid>/delete/", indexes.index_delete, name="index_delete"),
 ]
 
+# The editor: the design itself, its tables, enums and diagram.
+editor_patterns = [
+    path("", editor.editor, name="editor"),
+    path("revision/", project_views.revision, name="revision"),
+    path("tables/", tables.table_list, name="table_list"),
+    path("tables/<str:uid>/", include(table_patterns)),
+    path("enums/", enums.enum_list, name="enum_list"),
+    path("enums/<str:uid>/", enums.enum_update, name="enum_update"),
+    path("enums/<str:uid>/delete/", enums.enum_delete, name="enum_delete"),
+    path("diagram.<str:fmt>", diagram.diagram, name="diagram"),
+]
+
+explore_patterns = [
+    path("", explore.explore, name="explore"),
+    path("diagram/", explore.explore_diagram, name="explore_diagram"),
+    path("search/", explore.explore_search, name="explore_search"),
+    path("tables/", explore.explore_tables, name="explore_tables"),
+    path("views/", explore.saved_view_list, name="saved_views"),
+    path("views/<int:pk>/delete/", explore.saved_view_delete, name="saved_view_delete"),
+]
+
+advisor_patterns = [
+    path("", advisor.advisor_page, name="advisor"),
+    path("counter/", advisor.advisor_counter, name="advisor_counter"),
+    path("fix/", advisor.finding_fix, name="finding_fix"),
+    path("dismiss/", advisor.finding_dismiss, name="finding_dismiss"),
+    path("restore/", advisor.finding_restore, name="finding_restore"),
+    path("rules/<str:rule>/", advisor.rule_setting, name="rule_setting"),
+]
+
+pattern_patterns = [
+    path("", patterns.pattern_page, name="pattern_page"),
+    path("<str:pattern_id>/preview/", patterns.pattern_preview_view, name="pattern_preview"),
+    path("<str:pattern_id>/apply/", patterns.pattern_apply_view, name="pattern_apply"),
+]
+
+# What leaves the project: exports, the index table, the design document.
+output_patterns = [
+    path("export/", export.export_page, name="export"),
+    path(
+        "export/<str:format_name>/download/",
+        export.export_download,
+        name="export_download",
+    ),
+    path("indexes/", docs.index_table_page, name="index_table"),
+    path("document/", docs.document_page, name="document"),
+    path("document.md", docs.document_markdown, name="document_markdown"),
+]
+
+import_patterns = [
+    path("import/", imports.import_page, name="import_project"),
+    path("import/confirm/", imports.import_confirm, name="import_project_confirm"),
+]
+
+member_patterns = [
+    path("", members.members, name="members"),
+    path("<int:user_id>/role/", members.member_role, name="member_role"),
+    path("<int:user_id>/remove/", members.member_remove_view, name="member_remove"),
+    path(
+        "<int:user_id>/transfer/",
+        members.ownership_transfer_view,
+        name="ownership_transfer",
+    ),
+]
+
+version_patterns = [
+    path("", versions.versions, name="versions"),
+    path("compare/", versions.version_compare, name="version_compare"),
+    path(
+        "compare/<str:direction>.sql",
+        versions.version_migration,
+        name="version_migration",
+    ),
+    path("<int:pk>/restore/", versions.version_restore_view, name="version_restore"),
+    path("compare-live/", compare_live.compare_live, name="version_compare_live"),
+    path("rehearse/", compare_live.version_rehearse, name="version_rehearse"),
+]
+
+review_patterns = [
+    path("comments/", comments.comments, name="comments"),
+    path("comments/<int:pk>/reply/", comments.comment_reply, name="comment_reply"),
+    path("comments/<int:pk>/resolve/", comments.comment_resolve, name="comment_resolve"),
+    path("reviews/", reviews.reviews, name="reviews"),
+    path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/decide/", reviews.review_decide_view, name="review_decide"),
+    path("activity/", activity.activity, name="activity"),
+    path("share/", share.share_links, name="share_links"),
+    path("share/<int:pk>/revoke/", share.share_link_revoke_view, name="share_link_revoke"),
+]
+
+# Opened by anyone holding a share link's token.
+shared_patterns = [
+    path("", share.shared, name="shared"),
+    path("diagram.svg", share.shared_diagram, name="shared_diagram"),
+    path("schema.sql", share.shared_schema, name="shared_schema"),
+]
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", project_views.project_list, name="project_list"),
     path("projects/new/", project_views.project_create_view, name="project_create"),
-    path("p/<slug:slug>/", editor_views.editor, name="editor"),
-    path("p/<slug:slug>/tables/", tables.table_list, name="table_list"),
-    path(TABLE, include(table_patterns)),
-    path("p/<slug:slug>/enums/", enums.enum_list, name="enum_list"),
-    path("p/<slug:slug>/enums/<str:uid>/", enums.enum_update, name="enum_update"),
-    path("p/<slug:slug>/enums/<str:uid>/delete/", enums.enum_delete, name="enum_delete"),
-    path("p/<slug:slug>/diagram.<str:fmt>", diagram.diagram, name="diagram"),
-    path("p/<slug:slug>/export/", export.export_page, name="export"),
-    path(
-        "p/<slug:slug>/export/<str:format_name>/download/",
-        export.export_download,
-        name="export_download",
-    ),
-    path("p/<slug:slug>/indexes/", docs.index_table_page, name="index_table"),
-    path("p/<slug:slug>/document/", docs.document_page, name="document"),
-    path("p/<slug:slug>/document.md", docs.document_markdown, name="document_markdown"),
-    path("p/<slug:slug>/advisor/", advisor.advisor_page, name="advisor"),
-    path("p/<slug:slug>/advisor/counter/", advisor.advisor_counter, name="advisor_counter"),
-    path("p/<slug:slug>/advisor/fix/", advisor.finding_fix, name="finding_fix"),
-    path("p/<slug:slug>/advisor/dismiss/", advisor.finding_dismiss, name="finding_dismiss"),
-    path("p/<slug:slug>/advisor/restore/", advisor.finding_restore, name="finding_restore"),
-    path("p/<slug:slug>/advisor/rules/<str:rule>/", advisor.rule_setting, name="rule_setting"),
+    path("import/", imports.import_page, name="import_new"),
+    path("import/confirm/", imports.import_confirm, name="import_new_confirm"),
+    path(P, include(editor_patterns)),
+    path(P + "explore/", include(explore_patterns)),
+    path(P + "advisor/", include(advisor_patterns)),
+    path(P + "patterns/", include(pattern_patterns)),
+    path(P, include(output_patterns)),
+    path(P, include(import_patterns)),
+    path(P + "members/", include(member_patterns)),
+    path(P + "versions/", include(version_patterns)),
+    path(P, include(review_patterns)),
+    path("s/<str:token>/", include(shared_patterns)),
 ]
-
-
-def _optional(module: str) -> bool:
-    """True when ``module`` exists: pages built alongside this file plug in once they land."""
-    try:
-        return find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-urlpatterns += [
-    path("p/<slug:slug>/patterns/", include("designer.urls_patterns")),
-    path("", include("designer.urls_import")),
-]
-if _optional("designer.urls_explore"):
-    urlpatterns.append(path("", include("designer.urls_explore")))
-# Last, so the routes above win over anything the projects app declares at the root.
-if _optional("projects.urls"):
-    urlpatterns.append(path("", include("projects.urls")))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from designer import realpg
+from designer.sql import server as pgserver
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -34,13 +34,13 @@ def pg_server_dsn() -> str:
     if dsn:
         return dsn
     pgdata = Path(tempfile.mkdtemp(prefix="erd-test-pg-")) / "data"
-    return realpg.server_dsn(pgdata=pgdata)
+    return pgserver.server_dsn(pgdata=pgdata)
 
 
 @pytest.fixture
 def pg_db(pg_server_dsn: str) -> Iterator[str]:
     """A new, empty database on the session's server; dropped after the test."""
-    with realpg.scratch_database(pg_server_dsn, prefix="erd_test") as dsn:
+    with pgserver.scratch_database(pg_server_dsn, prefix="erd_test") as dsn:
         yield dsn
 
 

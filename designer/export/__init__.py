@@ -17,7 +17,7 @@ from designer.export.orm_sqlalchemy import export_sqlalchemy
 from designer.export.orm_sqlmodel import export_sqlmodel
 from designer.export.plantuml import export_plantuml
 from designer.schema.model import Schema
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 
 def _document(schema: Schema) -> ExportResult:

@@ -13,7 +13,7 @@ import re
 
 from designer.export.naming import enum_lookup, parse_type
 from designer.schema.model import Column, EnumType, ForeignKey, Index, Schema, Table
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 WARN_QUOTE_IN_NAME = "DBML names cannot contain a double quote: “{name}” is written as “{fixed}”."
 WARN_LOST = "DBML has no {feature}: left out for {target}."

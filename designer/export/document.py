@@ -16,7 +16,7 @@ from typing import Any
 from designer.export.index_table import fk_name, index_rows, part_text, row_cells
 from designer.export.mermaid import export_mermaid
 from designer.schema.model import Column, Schema, Table
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 NO_GROUP = "(no group)"
 ACTION_TEXT = {

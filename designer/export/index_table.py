@@ -21,7 +21,7 @@ from designer.sql.compare import (
     index_element_name,
     make_object_name,
 )
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 KIND_PRIMARY_KEY = "primary key"
 KIND_UNIQUE = "unique constraint"

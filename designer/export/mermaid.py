@@ -14,7 +14,7 @@ import unicodedata
 
 from designer.export.naming import parse_type, unique_name
 from designer.schema.model import ForeignKey, Schema, Table
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 WARN_RENAMED = "Mermaid cannot show the name “{name}”: it is written as {fixed}."
 WARN_NOT_SHOWN = (

@@ -24,7 +24,7 @@ from designer.export.naming import (
 )
 from designer.schema.model import Column, Domain, EnumType, Index, Schema, Table
 from designer.sql.compare import _name_addition, make_object_name
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 WARN_LOST = "Django models cannot express {feature}: left out for {target}."
 WARN_ENUM = "Column {target} uses enum {enum}: Django stores it as text with choices."

@@ -33,7 +33,7 @@ from designer.schema.model import (
     Table,
 )
 from designer.schema.sqltext import quote_ident
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 WARN_LOST = "SQLAlchemy models cannot create {feature}: left out for {target}."
 WARN_DOMAIN = "Column {target} uses domain {domain}: written as its base type {type}."

@@ -21,7 +21,7 @@ from designer.export.orm_sqlalchemy import (
     relation_kwargs,
 )
 from designer.schema.model import Schema, Table
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 # Pydantic and SQLModel keep these names on every model.
 SQLMODEL_RESERVED = RESERVED | frozenset(

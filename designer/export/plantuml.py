@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from designer.export.mermaid import EntityNames, cardinality, label_text, not_shown
 from designer.schema.model import Schema, Table
-from designer.sql.export import ExportResult
+from designer.sql.ddl import ExportResult
 
 WARN_REF_OUTSIDE = "Foreign key {name} on {target} references {ref}, which is not in the design."
 

@@ -14,11 +14,11 @@ import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from designer import realpg
 from designer.migrate.diff import diff
 from designer.migrate.planner import Plan, plan
 from designer.migrate.render import down_sql, up_sql
 from designer.schema.model import Schema
+from designer.sql import server as pgserver
 
 ERR_BUILD = "Building the {which} design failed: {error}"
 ERR_APPLY = "Running {script} failed: {error}"
@@ -49,23 +49,23 @@ def ddl_for(schema: Schema) -> str:
 
 def schema_from_sql(text: str, *, server_dsn: str | None = None) -> Schema:
     """The ``Schema`` of DDL text: the importer's reading, else PostgreSQL's own (apply + read)."""
-    importer = _optional("designer.sql.import_postgres", "import_postgres")
+    importer = _optional("designer.sql.readers.postgres", "import_postgres")
     if importer is not None:
         return importer(text).schema  # type: ignore[attr-defined,no-any-return]
-    with realpg.scratch_database(server_dsn, prefix="erd_load") as dsn:
-        realpg.apply_sql(dsn, text)
+    with pgserver.scratch_database(server_dsn, prefix="erd_load") as dsn:
+        pgserver.apply_sql(dsn, text)
         return _read(dsn)
 
 
 def _read(dsn: str) -> Schema:
-    from designer.sql.introspect import introspect
+    from designer.sql.readers.live import introspect
 
     return introspect(dsn)
 
 
 def _normalised_dump(dsn: str) -> list[str]:
     lines = []
-    for line in realpg.dump_schema(dsn).splitlines():
+    for line in pgserver.dump_schema(dsn).splitlines():
         line = line.strip().rstrip(",")
         if not line or line.startswith(("--", "SET ", "SELECT pg_catalog.set_config", "\\")):
             continue
@@ -80,7 +80,7 @@ def catalog_differences(a_dsn: str, b_dsn: str) -> list[str]:
     them, so a rollback that re-adds a dropped column puts it last.
     """
     differences = _optional("designer.sql.compare", "differences")
-    if differences is not None and _optional("designer.sql.introspect", "introspect"):
+    if differences is not None and _optional("designer.sql.readers.live", "introspect"):
         found: list[str] = differences(_read(a_dsn), _read(b_dsn))  # type: ignore[assignment]
         return [d for d in found if ": column order " not in d]
     a, b = _normalised_dump(a_dsn), _normalised_dump(b_dsn)
@@ -95,7 +95,7 @@ def catalog_differences(a_dsn: str, b_dsn: str) -> list[str]:
 def _databases(server: str, n: int) -> Iterator[list[str]]:
     with contextlib.ExitStack() as stack:
         yield [
-            stack.enter_context(realpg.scratch_database(server, prefix="erd_rehearse"))
+            stack.enter_context(pgserver.scratch_database(server, prefix="erd_rehearse"))
             for _ in range(n)
         ]
 
@@ -104,21 +104,21 @@ def rehearse(
     before: Schema, after: Schema, migration: Plan, *, server_dsn: str | None = None
 ) -> RehearsalResult:
     """Run ``migration`` up and down on scratch databases and compare with the designs."""
-    server = server_dsn or realpg.server_dsn()
+    server = server_dsn or pgserver.server_dsn()
     log: list[str] = []
     with _databases(server, 3) as (work, after_db, before_db):
         for which, schema, dsn in (("before", before, work), ("before", before, before_db)):
             try:
-                realpg.apply_sql(dsn, ddl_for(schema))
+                pgserver.apply_sql(dsn, ddl_for(schema))
             except RuntimeError as exc:
                 return RehearsalResult(False, (ERR_BUILD.format(which=which, error=exc),), (), ())
         try:
-            realpg.apply_sql(after_db, ddl_for(after))
+            pgserver.apply_sql(after_db, ddl_for(after))
         except RuntimeError as exc:
             return RehearsalResult(False, (ERR_BUILD.format(which="after", error=exc),), (), ())
         log.append("built before and after")
         try:
-            realpg.apply_sql(work, up_sql(migration))
+            pgserver.apply_sql(work, up_sql(migration))
         except RuntimeError as exc:
             log.append(ERR_APPLY.format(script="up.sql", error=exc))
             return RehearsalResult(False, (log[-1],), (), tuple(log))
@@ -126,7 +126,7 @@ def rehearse(
         up_diff = catalog_differences(work, after_db)
         log.append(f"up: {len(up_diff)} difference(s) from after")
         try:
-            realpg.apply_sql(work, down_sql(migration))
+            pgserver.apply_sql(work, down_sql(migration))
         except RuntimeError as exc:
             log.append(ERR_APPLY.format(script="down.sql", error=exc))
             return RehearsalResult(False, tuple(up_diff), (log[-1],), tuple(log))

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from designer import bridge
+from designer import rows
 from designer.advisor import RULES, Finding, lint
 from designer.advisor.engine import OFF, SEVERITIES
 from designer.models import (
@@ -27,7 +27,7 @@ from designer.models import (
     FindingDismissal,
 )
 from designer.schema import model as m
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services.design import schema_replace, touch, validate_schema
 from designer.services.errors import DesignError
 from projects.models import Project
@@ -96,7 +96,7 @@ def table_findings(project: Project, table: DesignTable) -> list[Finding]:
     few tables instead of thousands), so an edit answers quickly; rules that look further
     (cascade chains of three or more tables) are then reported on the Advisor page only.
     """
-    from designer.selectors_large import design_graph, subset_schema
+    from designer.selectors.graph import design_graph, subset_schema
 
     name = table.qualified_name
     if DesignTable.objects.filter(project=project).count() > PANEL_SUBSET_TABLES:
@@ -245,17 +245,17 @@ def schema_write(*, project: Project, old: m.Schema, new: m.Schema, actor: Any =
     if not all(new_ids) or old_ids != new_ids or old.enums != new.enums:
         schema_replace(project=project, schema=new, actor=actor)
         return
-    rows = {r.uid: r for r in DesignTable.objects.filter(project=project, uid__in=new_ids)}
+    by_uid = {r.uid: r for r in DesignTable.objects.filter(project=project, uid__in=new_ids)}
     for before, after in zip(old.tables, new.tables, strict=True):
         if before == after and _ids(before) == _ids(after):
             continue
-        _table_write(rows[after.id], after)
+        _table_write(by_uid[after.id], after)
     if _objects(old) != _objects(new):
         DesignObject.objects.filter(project=project).delete()
         DesignObject.objects.bulk_create(
             [
                 DesignObject(project=project, kind=kind, position=i, data=data)
-                for i, (kind, data) in enumerate(bridge.object_documents(new))
+                for i, (kind, data) in enumerate(rows.object_documents(new))
             ]
         )
 
@@ -270,7 +270,7 @@ def _ids(table: m.Table) -> tuple[str, ...]:
 
 
 def _objects(schema: m.Schema) -> list[tuple[str, dict[str, Any]]]:
-    return bridge.object_documents(schema)
+    return rows.object_documents(schema)
 
 
 def _table_write(row: DesignTable, table: m.Table) -> None:
@@ -282,7 +282,7 @@ def _table_write(row: DesignTable, table: m.Table) -> None:
         comment=table.comment or "",
         group=table.group or "",
         color=table.color or "",
-        options=bridge.table_options(table),
+        options=rows.table_options(table),
         version=F("version") + 1,
     )
     DesignColumn.objects.filter(table=row).delete()
@@ -290,18 +290,14 @@ def _table_write(row: DesignTable, table: m.Table) -> None:
     DesignIndex.objects.filter(table=row).delete()
     DesignColumn.objects.bulk_create(
         [
-            DesignColumn(
-                table=row, uid=c.id or bridge._uid(), position=i, **bridge.column_fields(c)
-            )
+            DesignColumn(table=row, uid=c.id or rows._uid(), position=i, **rows.column_fields(c))
             for i, c in enumerate(table.columns)
         ]
     )
-    DesignConstraint.objects.bulk_create(bridge.constraint_rows(table, row))
+    DesignConstraint.objects.bulk_create(rows.constraint_rows(table, row))
     DesignIndex.objects.bulk_create(
         [
-            DesignIndex(
-                table=row, uid=ix.id or bridge._uid(), position=i, **bridge.index_fields(ix)
-            )
+            DesignIndex(table=row, uid=ix.id or rows._uid(), position=i, **rows.index_fields(ix))
             for i, ix in enumerate(table.indexes)
         ]
     )

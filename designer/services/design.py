@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max
 
-from designer import bridge
+from designer import rows
 from designer.models import (
     ConstraintKind,
     DesignColumn,
@@ -182,14 +182,14 @@ def schema_replace(*, actor: Any = None, project: Project, schema: m.Schema) -> 
     table_rows = [
         DesignTable(
             project=project,
-            uid=t.id or bridge._uid(),
+            uid=t.id or rows._uid(),
             schema_name=t.schema,
             name=t.name,
             comment=t.comment or "",
             group=t.group or "",
             color=t.color or "",
             position=i,
-            options=bridge.table_options(t),
+            options=rows.table_options(t),
         )
         for i, t in enumerate(schema.tables)
     ]
@@ -200,16 +200,12 @@ def schema_replace(*, actor: Any = None, project: Project, schema: m.Schema) -> 
     indexes: list[DesignIndex] = []
     for t, row in zip(schema.tables, table_rows, strict=True):
         columns += [
-            DesignColumn(
-                table=row, uid=c.id or bridge._uid(), position=i, **bridge.column_fields(c)
-            )
+            DesignColumn(table=row, uid=c.id or rows._uid(), position=i, **rows.column_fields(c))
             for i, c in enumerate(t.columns)
         ]
-        constraints += bridge.constraint_rows(t, row)
+        constraints += rows.constraint_rows(t, row)
         indexes += [
-            DesignIndex(
-                table=row, uid=ix.id or bridge._uid(), position=i, **bridge.index_fields(ix)
-            )
+            DesignIndex(table=row, uid=ix.id or rows._uid(), position=i, **rows.index_fields(ix))
             for i, ix in enumerate(t.indexes)
         ]
     DesignColumn.objects.bulk_create(columns, batch_size=1000)
@@ -219,7 +215,7 @@ def schema_replace(*, actor: Any = None, project: Project, schema: m.Schema) -> 
         [
             DesignEnum(
                 project=project,
-                uid=e.id or bridge._uid(),
+                uid=e.id or rows._uid(),
                 schema_name=e.schema,
                 name=e.name,
                 values=list(e.values),
@@ -232,7 +228,7 @@ def schema_replace(*, actor: Any = None, project: Project, schema: m.Schema) -> 
     DesignObject.objects.bulk_create(
         [
             DesignObject(project=project, kind=kind, position=i, data=data)
-            for i, (kind, data) in enumerate(bridge.object_documents(schema))
+            for i, (kind, data) in enumerate(rows.object_documents(schema))
         ]
     )
     touch(project, actor, "replaced", "design", project.name, after=f"{len(schema.tables)} tables")
@@ -996,7 +992,7 @@ def index_save(
         table.project, table.schema_name, name, exclude_uid=index.uid if index else ""
     ):
         raise DesignError(ERR_DUPLICATE_INDEX.format(name=name, schema=table.schema_name), "name")
-    fields = bridge.index_fields(
+    fields = rows.index_fields(
         m.Index(
             name=name,
             parts=tuple(key_parts),

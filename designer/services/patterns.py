@@ -18,7 +18,7 @@ from designer.migrate import diff
 from designer.migrate.changes import Change
 from designer.patterns import get_pattern, pattern_ddl, run_pattern
 from designer.schema.model import Schema
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services.design import schema_replace
 from projects.models import Project
 from projects.services import activity_log

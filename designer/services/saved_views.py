@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from designer.selectors_large import design_graph
+from designer.selectors.graph import design_graph
 from designer.services.errors import DesignError
 from projects.models import Project, SavedView
 from projects.services import activity_log

@@ -21,7 +21,7 @@ from designer.migrate.changes import (
 )
 from designer.schema.model import Column, Schema, Table
 from designer.schema.serialize import schema_from_json, schema_to_json
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services.design import check_name, schema_replace
 from designer.services.errors import DesignError
 from projects.models import Project, Version

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from designer.schema.model import Schema
+from designer.sql.ddl import ExportResult, export_ddl
 from designer.sql.dialects.postgres import PostgresDialect
-from designer.sql.export import ExportResult, export_ddl
 
 POSTGRES = PostgresDialect()
 

@@ -20,7 +20,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from designer.advisor import RULES
 from designer.advisor.engine import OFF, SEVERITIES
 from designer.models import DesignTable
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services import advisor
 from designer.services.errors import DesignError
 from designer.views.common import (

@@ -21,8 +21,7 @@ from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from designer.advisor import RULES, Finding
-from designer.diagrams import DIAGRAM_FORMATS
-from designer.exporters import EXPORT_FORMATS
+from designer.export.registry import EXPORT_FORMATS
 from designer.models import (
     ConstraintKind,
     DesignColumn,
@@ -32,6 +31,7 @@ from designer.models import (
     DesignTable,
 )
 from designer.schema import model as m
+from designer.selectors.diagrams import DIAGRAM_FORMATS
 from designer.services import advisor
 from designer.services.errors import DesignError
 from projects.access import ProjectAccess, project_access

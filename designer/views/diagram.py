@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from designer.diagram.render import RenderError
-from designer.diagrams import (
+from designer.models import DesignTable
+from designer.selectors.diagrams import (
     ASYNC_RENDER_TABLES,
     DIAGRAM_FORMATS,
     MEDIA_TYPES,
@@ -16,7 +17,6 @@ from designer.diagrams import (
     diagram_or_pending,
     project_diagram,
 )
-from designer.models import DesignTable
 from designer.services.advisor import diagram_markers
 from designer.views.common import EDITOR, HtmxHttpRequest
 from projects.access import project_access

@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from designer.documents import project_document
 from designer.export.index_table import index_rows
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
+from designer.selectors.documents import project_document
 from designer.views.common import HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role

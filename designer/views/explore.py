@@ -1,7 +1,7 @@
 """The Explorer: search, neighbourhoods, filters and saved views for designs of any size.
 
 Every view here runs a fixed number of queries: the foreign-key graph comes from
-``designer.selectors_large`` (kept in memory per revision) and lists are paginated, so
+``designer.selectors.graph`` (kept in memory per revision) and lists are paginated, so
 a 3,000-table design answers as fast as a 30-table one.
 """
 
@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from designer.diagram.graph import find_table
 from designer.diagram.render import RenderError
-from designer.diagrams import (
+from designer.selectors.diagrams import (
     ASYNC_RENDER_TABLES,
     Pending,
     diagram_or_pending,
     project_around_tables,
     saved_view_options,
 )
-from designer.selectors_large import SEARCH_LIMIT, design_graph, search_tables
+from designer.selectors.graph import SEARCH_LIMIT, design_graph, search_tables
 from designer.services import saved_views
 from designer.services.errors import DesignError
 from designer.views.common import UNPROCESSABLE, HtmxHttpRequest

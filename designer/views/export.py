@@ -8,8 +8,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from designer.exporters import EXPORT_FORMATS, export
-from designer.selectors import project_schema
+from designer.export.registry import EXPORT_FORMATS, export
+from designer.selectors.design import project_schema
 from designer.views.common import HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role

@@ -18,11 +18,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from designer.importers import FORMAT_LABELS, FORMATS, decode_upload, import_live, import_text
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.services.design import schema_replace
 from designer.services.errors import DesignError
-from designer.sql.report import SchemaImportError
+from designer.services.imports import (
+    FORMAT_LABELS,
+    FORMATS,
+    decode_upload,
+    import_live,
+    import_text,
+)
+from designer.sql.readers.report import SchemaImportError
 from designer.views.common import UNPROCESSABLE, HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role

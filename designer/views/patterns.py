@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from designer.patterns import PATTERNS, Pattern, PatternError
-from designer.selectors import table_rows
+from designer.selectors.design import table_rows
 from designer.services.errors import DesignError
 from designer.services.patterns import Preview, pattern_apply, pattern_preview
 from designer.views.common import UNPROCESSABLE, HtmxHttpRequest, changed, editor_role

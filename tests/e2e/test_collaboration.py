@@ -13,7 +13,6 @@ from projects.services import project_create, share_link_create
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("tests.projects.urls_for_tests"),
 ]
 PASSWORD = "pw-long-enough-1"
 EVIL = "<script>alert(1)</script>"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from designer.selectors_large import design_graph
+from designer.selectors.graph import design_graph
 from designer.services.design import schema_replace
 from projects.services import project_create
 
@@ -19,7 +19,6 @@ from _gen import generate_schema
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.urls("explore_test_urls"),
 ]
 PASSWORD = "pw-long-enough-1"
 

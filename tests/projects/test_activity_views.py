@@ -9,7 +9,7 @@ from designer.services import design as svc
 from projects.models import Membership, Role
 from projects.services import project_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.projects.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -34,8 +34,7 @@ from projects.services import (
     share_link_revoke,
 )
 
-URLCONF = "tests.projects.urls_for_tests"
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 
 # Who may do what. A role means "this role or higher"; None: the method is not allowed (405).
@@ -182,7 +181,7 @@ def _kwarg_names(pattern: Any) -> frozenset[str]:
 
 def url_names() -> list[tuple[str, frozenset[str]]]:
     seen: dict[str, frozenset[str]] = {}
-    for name, kwargs in _walk(get_resolver(URLCONF).url_patterns):
+    for name, kwargs in _walk(get_resolver().url_patterns):
         seen.setdefault(name, kwargs)  # the first wins, as in reverse()
     return sorted(seen.items())
 

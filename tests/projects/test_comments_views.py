@@ -14,7 +14,7 @@ from projects.access import ProjectAccess
 from projects.models import Comment, Membership, Role
 from projects.services import ERR_COMMENT_EMPTY, project_create, unresolved_threads_by_anchor
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.projects.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "pw-long-enough-1"
 

@@ -5,11 +5,11 @@ import re
 import pytest
 from django.core.management import call_command
 
-from designer import realpg
 from designer.demo import demo_schema
 from designer.models import DesignTable
 from designer.services import design as svc
 from designer.services.versions import snapshot_create
+from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 from projects.models import Project
 
@@ -27,7 +27,7 @@ def project(client, django_user_model):
 def test_live_database_behind_the_design_gets_a_plan_and_rename_suggestions(client, project, pg_db):
     # The live database is the demo with an older column name and without the reviews table.
     old = export_postgres(demo_schema()).text.replace("full_name", "name_of_customer")
-    realpg.apply_sql(pg_db, old + "\nDROP TABLE public.reviews;")
+    pgserver.apply_sql(pg_db, old + "\nDROP TABLE public.reviews;")
     response = client.post("/p/demo/versions/compare-live/", {"dsn": pg_db}, **HX)
     html = response.content.decode()
     assert response.status_code == 200

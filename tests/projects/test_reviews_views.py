@@ -12,7 +12,7 @@ from designer.services.versions import snapshot_create
 from projects.models import Membership, ReviewRequest, Role, Version
 from projects.services import ERR_NOT_A_REVIEWER, ERR_REVIEWER_ROLE, project_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.projects.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "pw-long-enough-1"
 

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from designer.services import design as svc
-from designer.views.share import ERR_EXPIRY_PAST
 from projects.models import Membership, Role, ShareLink
 from projects.services import project_create
+from projects.views.share import ERR_EXPIRY_PAST
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.projects.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 
 

@@ -18,7 +18,7 @@ from designer.services.versions import (
 from projects.models import Membership, Role, Version
 from projects.services import project_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.projects.urls_for_tests")]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "pw-long-enough-1"
 

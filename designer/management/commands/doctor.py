@@ -6,7 +6,7 @@ import subprocess
 import psycopg
 from django.core.management.base import BaseCommand, CommandError
 
-from designer import realpg
+from designer.sql import server as pgserver
 
 
 class Command(BaseCommand):
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         else:
             report("graphviz", False, "`dot` not found; install the graphviz package")
         try:
-            with psycopg.connect(realpg.server_dsn(), connect_timeout=10) as conn:
+            with psycopg.connect(pgserver.server_dsn(), connect_timeout=10) as conn:
                 version = conn.execute("SELECT version()").fetchone()[0]
             report("postgresql", True, version.split(",")[0])
         except Exception as exc:  # report any failure, whatever its kind

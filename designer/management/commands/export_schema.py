@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from designer.exporters import EXPORT_FORMATS, export
+from designer.export.registry import EXPORT_FORMATS, export
 from designer.management.commands._common import get_project, write_output
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 
 
 class Command(BaseCommand):

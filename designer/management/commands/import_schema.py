@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from designer.importers import FORMATS, apply_import, decode_upload, import_live, import_text
 from designer.services.errors import DesignError
-from designer.sql.report import SchemaImportError
+from designer.services.imports import FORMATS, apply_import, decode_upload, import_live, import_text
+from designer.sql.readers.report import SchemaImportError
 from projects.models import Project
 from projects.services import ProjectError, project_create
 

@@ -7,8 +7,8 @@ view (subject area) with its own tables, mode and direction, as the Explorer doe
 from django.core.management.base import BaseCommand, CommandError
 
 from designer.diagram.render import RenderError
-from designer.diagrams import DIAGRAM_FORMATS, project_diagram, saved_view_diagram
 from designer.management.commands._common import get_project, write_output
+from designer.selectors.diagrams import DIAGRAM_FORMATS, project_diagram, saved_view_diagram
 from projects.models import SavedView
 
 ERR_NO_VIEW = "No saved view “{name}” in project “{project}”. Saved views: {names}."

@@ -4,7 +4,7 @@ one method per kind of statement.
 The base writes standard, PostgreSQL-flavoured DDL and claims few
 capabilities; a dialect module subclasses it and changes only what differs
 (flags, ``quote``, ``column_type``, a few statement methods). The driver in
-``designer.sql.export`` removes from the design what a dialect's flags say it
+``designer.sql.ddl`` removes from the design what a dialect's flags say it
 cannot express, with a warning, before any method here is called, so these
 methods may assume every feature they are handed is supported.
 """
@@ -34,7 +34,7 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.sql.export import (
+from designer.sql.ddl import (
     BUILTIN_SCHEMAS,
     WARN_NUL_IN_TEXT,
     known_schemas,

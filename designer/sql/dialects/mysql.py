@@ -38,7 +38,7 @@ from sqlglot.dialects.mysql import MySQL
 
 from designer.schema.model import Column, EnumType, ForeignKey, Index, Table
 from designer.sql.dialects.base import INDENT, ExportContext
-from designer.sql.export_dialects import PgType, PortableDialect
+from designer.sql.translate import PgType, PortableDialect
 
 WARN_VIEW_COMMENTS = "{dialect} has no comments on views: {n} comment(s) were left out."
 WARN_GENERATED_NOT_NULL = "{dialect} has no NOT NULL on generated columns: dropped from {column}."

@@ -28,7 +28,7 @@ from typing import ClassVar
 
 from designer.schema.model import Column, ForeignKey, Table
 from designer.sql.dialects.base import ExportContext
-from designer.sql.export_dialects import SKIP, PgType, PortableDialect
+from designer.sql.translate import SKIP, PgType, PortableDialect
 
 _INTEGER = frozenset({"int2", "int4", "int8", "bool", "oid"})
 _REAL = frozenset({"float4", "float8"})

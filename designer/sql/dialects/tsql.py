@@ -34,7 +34,7 @@ from typing import ClassVar
 
 from designer.schema.model import Column, Sequence, Table, UniqueConstraint, View
 from designer.sql.dialects.base import ExportContext
-from designer.sql.export_dialects import PgType, PortableDialect
+from designer.sql.translate import PgType, PortableDialect
 
 _OPTION = re.compile(r"\b(START WITH|INCREMENT BY)\s+(-?\d+)", re.IGNORECASE)
 _FIXED = {

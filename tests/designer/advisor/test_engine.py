@@ -168,7 +168,7 @@ def test_three_thousand_tables_lint_in_under_a_second() -> None:
 
 
 def _import(corpus_dir: Path, name: str) -> Schema:
-    import_postgres = pytest.importorskip("designer.sql.import_postgres").import_postgres
+    import_postgres = pytest.importorskip("designer.sql.readers.postgres").import_postgres
     return import_postgres((corpus_dir / name).read_text()).schema
 
 

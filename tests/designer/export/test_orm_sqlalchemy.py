@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 from psycopg import conninfo
 
-from designer import realpg
 from designer.demo import demo_schema
 from designer.export.orm_sqlalchemy import export_sqlalchemy
 from designer.schema.model import (
@@ -31,6 +30,7 @@ from designer.schema.model import (
     UniqueConstraint,
 )
 from designer.schema.sqltext import normalize_expr, normalize_type
+from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 
 CATALOG_QUERIES = {
@@ -239,8 +239,8 @@ def test_create_all_builds_the_same_catalog_as_the_ddl(
 ) -> None:
     schema = design()  # type: ignore[operator]
     create_all(schema, pg_db, tmp_path)
-    with realpg.scratch_database(pg_server_dsn, prefix="erd_ddl") as ddl_db:
-        realpg.apply_sql(ddl_db, export_postgres(schema).text)
+    with pgserver.scratch_database(pg_server_dsn, prefix="erd_ddl") as ddl_db:
+        pgserver.apply_sql(ddl_db, export_postgres(schema).text)
         expected = catalog(ddl_db)
     got = catalog(pg_db)
     assert all(expected[kind] for kind in ("tables", "columns", "constraints", "indexes"))

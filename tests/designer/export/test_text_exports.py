@@ -116,7 +116,7 @@ def test_dbml_warns_about_what_it_cannot_carry() -> None:
 
 def test_dbml_export_reimports_equal_when_an_importer_exists() -> None:
     importer = pytest.importorskip(
-        "designer.sql.import_dbml", reason="the DBML importer (another engineer's) is not here yet"
+        "designer.sql.readers.dbml", reason="the DBML importer (another engineer's) is not here yet"
     )
     schema = demo_schema()
     back = importer.import_dbml(export_dbml(schema).text).schema

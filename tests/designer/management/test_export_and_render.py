@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from designer import realpg
+from designer.sql import server as pgserver
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_export_schema_writes_ddl_that_applies(tmp_path, pg_db):
     call_command("export_schema", "demo", "--format", "postgres", "-o", str(out))
     ddl = out.read_text()
     assert "CREATE TABLE public.orders" in ddl
-    realpg.apply_sql(pg_db, ddl)
+    pgserver.apply_sql(pg_db, ddl)
 
 
 def test_export_schema_to_stdout(capsys):

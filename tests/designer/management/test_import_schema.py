@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from designer import realpg
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
+from designer.sql import server as pgserver
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_a_binary_file_is_refused(tmp_path):
 
 
 def test_import_from_a_live_database_replaces_the_design(pg_db):
-    realpg.apply_sql(
+    pgserver.apply_sql(
         pg_db,
         "CREATE TABLE parent (id bigint PRIMARY KEY);"
         "CREATE TABLE child (id bigint PRIMARY KEY, parent_id bigint REFERENCES parent ON DELETE CASCADE);"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from designer.importers import import_text
 from designer.services import advisor
 from designer.services.design import schema_replace
+from designer.services.imports import import_text
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db

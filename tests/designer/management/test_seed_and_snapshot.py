@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from designer.demo import demo_schema
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from projects.models import Project, Version
 
 pytestmark = pytest.mark.django_db

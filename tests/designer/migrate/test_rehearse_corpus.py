@@ -15,11 +15,11 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from designer import realpg
 from designer.migrate import diff, plan, rehearse
 from designer.schema import model as m
 from designer.schema.sqltext import normalize_expr
-from designer.sql.import_postgres import import_postgres
+from designer.sql import server as pgserver
+from designer.sql.readers.postgres import import_postgres
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
 FILES = [
@@ -167,8 +167,8 @@ def _ensure_graphile_roles(server_dsn: str) -> None:
             "SELECT 1 FROM pg_roles WHERE rolname = 'graphile_starter_visitor'"
         ).fetchone()
     if not found:
-        with realpg.scratch_database(server_dsn, prefix="erd_prelude") as dsn:
-            realpg.apply_sql(dsn, (CORPUS / "graphile_starter.prelude.sql").read_text())
+        with pgserver.scratch_database(server_dsn, prefix="erd_prelude") as dsn:
+            pgserver.apply_sql(dsn, (CORPUS / "graphile_starter.prelude.sql").read_text())
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -12,7 +12,6 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 
-from designer import realpg
 from designer.patterns import (
     PatternResult,
     apply_audit_columns,
@@ -26,6 +25,7 @@ from designer.patterns import (
     pattern_ddl,
 )
 from designer.schema.model import Schema
+from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 from tests.designer.patterns.test_patterns import shop
 
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.slow
 
 def build(dsn: str, result: PatternResult) -> psycopg.Connection:
     """Apply the pattern's whole design to the empty database; an autocommit connection."""
-    realpg.apply_sql(dsn, export_postgres(result.schema).text)
+    pgserver.apply_sql(dsn, export_postgres(result.schema).text)
     return psycopg.connect(dsn, autocommit=True)
 
 
@@ -296,7 +296,7 @@ def test_monthly_partitioning_routes_rows_to_their_month(pg_db):
 
 
 def _dump(dsn: str) -> list[str]:
-    lines = realpg.dump_schema(dsn).splitlines()
+    lines = pgserver.dump_schema(dsn).splitlines()
     return sorted(line for line in lines if line and not line.startswith(("--", "\\", "SET")))
 
 
@@ -319,10 +319,10 @@ def test_pattern_ddl_turns_the_old_database_into_the_new_design(
 ) -> None:
     before: Schema = shop()
     after = pattern(before, **kwargs).schema
-    realpg.apply_sql(pg_db, export_postgres(before).text)
-    realpg.apply_sql(pg_db, pattern_ddl(before, after))
-    with realpg.scratch_database(pg_server_dsn, prefix="erd_test") as fresh:
-        realpg.apply_sql(fresh, export_postgres(after).text)
+    pgserver.apply_sql(pg_db, export_postgres(before).text)
+    pgserver.apply_sql(pg_db, pattern_ddl(before, after))
+    with pgserver.scratch_database(pg_server_dsn, prefix="erd_test") as fresh:
+        pgserver.apply_sql(fresh, export_postgres(after).text)
         assert _differences(_dump(pg_db), _dump(fresh)) == []
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from designer import realpg
 from designer.advisor import RULES
 from designer.demo import demo_schema
-from designer.importers import import_text
 from designer.models import DesignColumn, DesignConstraint, DesignIndex, DesignTable
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services import advisor
 from designer.services.design import schema_replace
 from designer.services.errors import DesignError
+from designer.services.imports import import_text
+from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 from projects.models import Activity
 from projects.services import project_create
@@ -143,7 +143,7 @@ def test_fix_removes_the_finding_keeps_ids_and_applies_to_postgresql(
     flawed.refresh_from_db()
     assert flawed.revision > revision
     assert Activity.objects.filter(project=flawed, verb="fixed").exists()
-    realpg.apply_sql(pg_db, export_postgres(project_schema(flawed)).text)
+    pgserver.apply_sql(pg_db, export_postgres(project_schema(flawed)).text)
 
 
 def test_fixing_everything_in_turn_leaves_no_fixable_finding_and_applies(flawed, owner, pg_db):
@@ -155,7 +155,7 @@ def test_fixing_everything_in_turn_leaves_no_fixable_finding_and_applies(flawed,
             project=flawed, rule=fixable[0].rule, object=fixable[0].object, actor=owner
         )
     assert not [f for f in advisor.project_findings(flawed) if f.fix]
-    realpg.apply_sql(pg_db, export_postgres(project_schema(flawed)).text)
+    pgserver.apply_sql(pg_db, export_postgres(project_schema(flawed)).text)
 
 
 def test_a_fix_rewrites_only_the_tables_it_changes(flawed, owner):

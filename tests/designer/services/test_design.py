@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from designer.models import DesignColumn, DesignTable
 from designer.schema.sqltext import ERR_IDENT_TOO_LONG
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services import design as svc
 from designer.services.errors import (
     ERR_DUPLICATE_COLUMN,

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from designer.demo import demo_schema
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services import design as svc
 from designer.services.errors import DesignError
 from designer.services.versions import (

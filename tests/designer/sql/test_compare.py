@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from designer import realpg
 from designer.schema.model import (
     CheckConstraint,
     Column,
@@ -23,8 +22,9 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
+from designer.sql import server as pgserver
 from designer.sql.compare import canonical, differences, make_object_name
-from designer.sql.introspect import introspect
+from designer.sql.readers.live import introspect
 
 LONG_TABLE = "customer_subscription_renewal_notifications_sent_by_the_billing"  # 63 bytes
 LONG_COLUMN = "notification_delivery_channel_preference_identifier_for_customer"[:63]
@@ -186,7 +186,7 @@ def test_canonical_is_idempotent() -> None:
 
 def test_default_names_match_what_postgresql_chooses(pg_db: str) -> None:
     """An unnamed design equals the database PostgreSQL builds from the same DDL."""
-    realpg.apply_sql(
+    pgserver.apply_sql(
         pg_db,
         f"""
         CREATE TABLE parent (id serial PRIMARY KEY, code text UNIQUE);

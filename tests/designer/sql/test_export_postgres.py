@@ -24,14 +24,14 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.sql.dialects.base import Dialect
-from designer.sql.export import (
+from designer.sql.ddl import (
     WARN_DEFAULT_IGNORED,
     WARN_NUL_IN_TEXT,
     ExportResult,
     quote_literal,
     split_qualified,
 )
+from designer.sql.dialects.base import Dialect
 from designer.sql.export_postgres import export_postgres
 
 
@@ -317,7 +317,7 @@ def test_split_qualified_splits_only_at_known_schemas(
 
 
 def test_base_dialect_warns_instead_of_dropping_silently() -> None:
-    from designer.sql.export import export_ddl
+    from designer.sql.ddl import export_ddl
 
     result = export_ddl(kitchen_sink(), Dialect())
     joined = "\n".join(result.warnings)

@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from fixtures.designs import SALES, kitchen_sink
 
-from designer import realpg
 from designer.schema.model import Column, Schema, Table
 from designer.schema.sqltext import normalize_expr, qualify, quote_ident
+from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 
 DESIGN = kitchen_sink()
@@ -22,8 +22,8 @@ SCHEMAS = ("public", "app", SALES)
 @pytest.fixture(scope="module")
 def kitchen_db(pg_server_dsn: str) -> Iterator[str]:
     """One database holding the applied kitchen sink, shared by the read-only tests here."""
-    with realpg.scratch_database(pg_server_dsn, prefix="erd_test_export") as dsn:
-        realpg.apply_sql(dsn, export_postgres(DESIGN).text)
+    with pgserver.scratch_database(pg_server_dsn, prefix="erd_test_export") as dsn:
+        pgserver.apply_sql(dsn, export_postgres(DESIGN).text)
         yield dsn
 
 
@@ -536,7 +536,7 @@ def _dump(dsn: str) -> str:
     # pg_dump 18 brackets its output with a random \restrict key.
     return "\n".join(
         line
-        for line in realpg.dump_schema(dsn).splitlines()
+        for line in pgserver.dump_schema(dsn).splitlines()
         if not line.startswith(("\\restrict", "\\unrestrict"))
     )
 
@@ -544,9 +544,9 @@ def _dump(dsn: str) -> str:
 def test_applying_twice_gives_identical_databases(pg_db: str, pg_server_dsn: str) -> None:
     text = export_postgres(DESIGN).text
     assert export_postgres(kitchen_sink()).text == text
-    realpg.apply_sql(pg_db, text)
-    with realpg.scratch_database(pg_server_dsn, prefix="erd_test_twin") as twin:
-        realpg.apply_sql(twin, export_postgres(kitchen_sink()).text)
+    pgserver.apply_sql(pg_db, text)
+    with pgserver.scratch_database(pg_server_dsn, prefix="erd_test_twin") as twin:
+        pgserver.apply_sql(twin, export_postgres(kitchen_sink()).text)
         assert _dump(twin) == _dump(pg_db)
     assert 'CREATE TABLE public."user"' in _dump(pg_db)
 
@@ -563,7 +563,7 @@ def test_hostile_name_becomes_a_harmless_identifier(pg_db: str) -> None:
             ),
         )
     )
-    realpg.apply_sql(pg_db, export_postgres(design).text)
+    pgserver.apply_sql(pg_db, export_postgres(design).text)
     tables = rows(
         pg_db,
         """SELECT c.relname, obj_description(c.oid, 'pg_class')

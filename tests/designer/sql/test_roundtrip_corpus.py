@@ -33,12 +33,12 @@ from pathlib import Path
 
 import pytest
 
-from designer import realpg
 from designer.schema.model import RawStatement, Schema
+from designer.sql import server as pgserver
 from designer.sql.compare import differences
 from designer.sql.export_postgres import export_postgres
-from designer.sql.import_postgres import import_postgres
-from designer.sql.introspect import introspect
+from designer.sql.readers.live import introspect
+from designer.sql.readers.postgres import import_postgres
 
 FIXTURES = Path(__file__).parent / "fixtures" / "postgres"
 _NOISE = re.compile(r"^(--|SET |SELECT pg_catalog\.set_config\(|\\restrict |\\unrestrict )")
@@ -89,7 +89,7 @@ def dump_difference(original: str, roundtrip: str) -> str:
 def dump_schema(dsn: str) -> str:
     """``pg_dump --schema-only`` with privileges (grants are part of a design), no owners."""
     proc = subprocess.run(
-        [realpg.pg_bin("pg_dump"), "--schema-only", "--no-owner", "-d", dsn],
+        [pgserver.pg_bin("pg_dump"), "--schema-only", "--no-owner", "-d", dsn],
         capture_output=True,
         text=True,
         timeout=300,
@@ -104,7 +104,7 @@ def _sources(case: str, corpus_dir: Path, server_dsn: str | None = None) -> list
         return [(case, (FIXTURES / f"{case}.sql").read_text())]
     name = case.removeprefix("corpus:")
     if server_dsn is not None and name in PRELUDES:
-        realpg.apply_sql(server_dsn, (corpus_dir / PRELUDES[name]).read_text())
+        pgserver.apply_sql(server_dsn, (corpus_dir / PRELUDES[name]).read_text())
     return [(f, (corpus_dir / f).read_text()) for f in (*CORPUS[name], name)]
 
 
@@ -127,12 +127,12 @@ def test_file_import_export_gives_the_same_catalog(
 ) -> None:
     sources = _sources(case, corpus_dir, pg_server_dsn)
     with (
-        realpg.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
-        realpg.scratch_database(pg_server_dsn, prefix="erd_rt_b") as b,
+        pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
+        pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_b") as b,
     ):
         for name, text in sources:
-            realpg.apply_sql(a, text)
-            realpg.apply_sql(b, export_postgres(_import(name, text)).text)
+            pgserver.apply_sql(a, text)
+            pgserver.apply_sql(b, export_postgres(_import(name, text)).text)
         difference = dump_difference(dump_schema(a), dump_schema(b))
     assert difference == "", f"{case} differs after import -> export:\n{difference}"
 
@@ -143,13 +143,13 @@ def test_dump_import_export_gives_the_same_catalog(
 ) -> None:
     sources = _sources(case, corpus_dir, pg_server_dsn)
     with (
-        realpg.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
-        realpg.scratch_database(pg_server_dsn, prefix="erd_rt_d") as d,
+        pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
+        pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_d") as d,
     ):
         for _name, text in sources:
-            realpg.apply_sql(a, text)
+            pgserver.apply_sql(a, text)
         original = dump_schema(a)
-        realpg.apply_sql(d, export_postgres(_import(f"pg_dump of {case}", original)).text)
+        pgserver.apply_sql(d, export_postgres(_import(f"pg_dump of {case}", original)).text)
         difference = dump_difference(original, dump_schema(d))
     assert difference == "", f"pg_dump of {case} differs after import -> export:\n{difference}"
 
@@ -167,13 +167,13 @@ def test_live_import_export_gives_the_same_catalog(
         if r.phase == "pre" or r.kind == "CreateFunctionStmt"
     ]
     with (
-        realpg.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
-        realpg.scratch_database(pg_server_dsn, prefix="erd_rt_c") as c,
+        pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
+        pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_c") as c,
     ):
         for _name, text in sources:
-            realpg.apply_sql(a, text)
+            pgserver.apply_sql(a, text)
         live = introspect(a)
-        realpg.apply_sql(c, export_postgres(replace(live, raw=tuple(pre))).text)
+        pgserver.apply_sql(c, export_postgres(replace(live, raw=tuple(pre))).text)
         again = introspect(c)
     assert again == live, "\n".join(differences(live, again)) or "objects differ in order"
 

@@ -3,8 +3,8 @@
 import psycopg
 import pytest
 
-from designer import realpg
 from designer.demo import demo_schema
+from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 
 OTHER_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -17,13 +17,13 @@ def other_pg_db():
             version = conn.execute("SHOW server_version").fetchone()[0]
     except psycopg.OperationalError as exc:
         pytest.skip(f"no second PostgreSQL at 127.0.0.1:5432 ({exc.__class__.__name__})")
-    with realpg.scratch_database(OTHER_PG, prefix="erd_xver") as dsn:
+    with pgserver.scratch_database(OTHER_PG, prefix="erd_xver") as dsn:
         yield dsn, version
 
 
 def test_demo_ddl_applies_on_a_second_postgresql_version(other_pg_db):
     dsn, version = other_pg_db
-    realpg.apply_sql(dsn, export_postgres(demo_schema()).text)
+    pgserver.apply_sql(dsn, export_postgres(demo_schema()).text)
     with psycopg.connect(dsn) as conn:
         tables = conn.execute(
             "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"

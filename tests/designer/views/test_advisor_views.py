@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from designer.importers import import_text
 from designer.models import DesignTable, FindingDismissal
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services import advisor
 from designer.services import design as svc
 from designer.services.design import schema_replace
+from designer.services.imports import import_text
 from projects.models import Comment, Membership, Role
 from projects.services import project_create
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from designer.models import DesignColumn, DesignConstraint, DesignEnum, DesignIndex, DesignTable
 from designer.schema.sqltext import ERR_IDENT_TOO_LONG
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services import design as svc
 from designer.services.errors import (
     ERR_DUPLICATE_COLUMN,

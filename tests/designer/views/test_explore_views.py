@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from designer import diagrams
 from designer.schema.model import Column, ForeignKey, PrimaryKey, Schema, Table
+from designer.selectors import diagrams
 from designer.services import design as svc
 from designer.services.saved_views import ERR_VIEW_NAME_TAKEN, ERR_VIEW_NOTHING
 from projects.models import Role, SavedView
@@ -19,7 +19,7 @@ from projects.services import member_invite, project_create
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 from _gen import generate_schema
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("explore_test_urls")]
+pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "pw-long-enough-1"
 EVIL = "<script>alert(1)</script>"

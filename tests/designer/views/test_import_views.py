@@ -5,15 +5,15 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from designer import realpg
 from designer.demo import demo_schema
-from designer.importers import ERR_BINARY
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services.design import schema_replace
+from designer.services.imports import ERR_BINARY
+from designer.sql import server as pgserver
 from projects.models import Membership, Project
 from projects.services import project_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("import_test_urls")]
+pytestmark = pytest.mark.django_db
 
 SQL = """
 CREATE TABLE authors (id bigint PRIMARY KEY, name text NOT NULL);
@@ -104,7 +104,7 @@ def test_confirm_with_a_stolen_or_expired_token_does_nothing(client, user, djang
 
 
 def test_live_database_import_replaces_the_design(client, user, pg_db):
-    realpg.apply_sql(pg_db, "CREATE TABLE live_one (id bigint PRIMARY KEY, note text);")
+    pgserver.apply_sql(pg_db, "CREATE TABLE live_one (id bigint PRIMARY KEY, note text);")
     project = project_create(owner=user, name="Live")
     token = _token(_preview(client, "/p/live/import/", dsn=pg_db))
     client.post("/p/live/import/confirm/", {"token": token}, HTTP_HX_REQUEST="true")

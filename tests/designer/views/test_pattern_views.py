@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 
-from designer import urls as site_urls
-from designer import urls_patterns
 from designer.models import DesignColumn, DesignTable
 from designer.patterns import catalog
 from designer.schema.model import Table
-from designer.selectors import project_schema
+from designer.selectors.design import project_schema
 from designer.services.design import schema_replace
 from designer.views.patterns import APPLIED
 from projects.models import Activity, Membership, Role
@@ -23,20 +19,6 @@ from tests.designer.patterns.test_patterns import shop
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def pattern_urls(settings):
-    """Mount the pattern URLs where designer/urls.py will include them, if it does not yet."""
-    try:
-        reverse("pattern_page", args=["x"])
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = SimpleNamespace(
-            urlpatterns=[
-                *site_urls.urlpatterns,
-                path("p/<slug:slug>/patterns/", include(urls_patterns)),
-            ]
-        )
 
 
 @pytest.fixture

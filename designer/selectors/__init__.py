@@ -1,0 +1,1 @@
+"""Reads: the design as a ``Schema``, its FK graph, diagrams and documents."""

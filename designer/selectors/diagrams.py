@@ -1,0 +1,287 @@
+"""Project diagrams: the design's schema drawn by Graphviz, cached by DOT hash.
+
+Subsets (a neighbourhood, a saved view) read only their tables' rows
+(``designer.selectors.graph``), so their cost follows the picture, not the design.
+Whole pictures of big designs are drawn off the request path: ``diagram_or_pending``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections
+
+from designer.diagram import dot as dot_module
+from designer.diagram.dot import DiagramOptions, schema_to_dot
+from designer.diagram.graph import find_table, neighbourhood
+from designer.diagram.render import RenderError, render, render_keyed
+from designer.schema.model import Schema
+from designer.selectors.design import project_schema
+from designer.selectors.graph import design_graph, subset_schema
+from projects.models import Project, SavedView
+
+logger = logging.getLogger(__name__)
+
+DIAGRAM_FORMATS = ["svg", "png", "pdf", "dot"]
+MEDIA_TYPES = {
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "pdf": "application/pdf",
+    "dot": "text/vnd.graphviz",
+}
+
+
+def schema_diagram(schema: Schema, fmt: str, options: DiagramOptions) -> bytes:
+    return render(
+        schema_to_dot(schema, options),
+        fmt,  # type: ignore[arg-type]
+        timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
+        cache=cache,
+    )
+
+
+def project_diagram(
+    project: Project,
+    fmt: str = "svg",
+    *,
+    direction: str = "LR",
+    mode: str = "all",
+    table_href: str | None = None,
+    markers: dict[str, str] | None = None,
+    around: str | None = None,
+    depth: int = 1,
+    tables: frozenset[str] | None = None,
+    marker_source: Callable[[Schema], Mapping[str, str]] | None = None,
+    marker_version: object = None,
+) -> bytes:
+    """Render the project's design; ``around`` limits it to a table's neighbourhood.
+
+    A re-render of an unchanged design is a cache hit on a cheap key (the project's
+    revision and the options), without reading the design or building DOT.
+    ``marker_source`` computes badges from the schema only on a cache miss (linting a
+    design is dearer than the key); ``marker_version`` is whatever, beside the revision,
+    changes those badges (open comment threads, say) and goes into the key.
+    Raises ``LookupError`` with a message naming the table when ``around`` is unknown.
+    """
+    key = _diagram_key(
+        project, direction, mode, table_href, markers, around, depth, tables, marker_version
+    )
+
+    def make_dot() -> str:
+        subset = tables
+        if around:
+            subset = project_around_tables(project, around, depth)
+        # A subset reads only its own tables' rows: a neighbourhood of 3,000 tables costs
+        # what a 20-table design does.
+        schema = subset_schema(project, subset) if subset is not None else project_schema(project)
+        options = DiagramOptions(
+            direction=direction,  # type: ignore[arg-type]
+            mode=mode,  # type: ignore[arg-type]
+            table_href=table_href,
+            markers=marker_source(schema) if marker_source else markers or {},
+            tables=subset,
+        )
+        return schema_to_dot(schema, options)
+
+    return render_keyed(
+        key,
+        make_dot,
+        fmt,  # type: ignore[arg-type]
+        timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
+        cache=cache,
+    )
+
+
+# The cheap cache key must change when the drawing code does.
+_DIAGRAM_CODE = hashlib.sha256(Path(dot_module.__file__).read_bytes()).hexdigest()[:12]
+ERR_NO_TABLE = "No table “{name}” in this design."
+MAX_DEPTH = 5
+
+
+def around_tables(schema: Schema, name: str, depth: int = 1) -> frozenset[str]:
+    """Qualified names of ``name`` (qualified or not) and its neighbours up to ``depth`` hops."""
+    table = find_table(schema, name)
+    if table is None:
+        raise LookupError(ERR_NO_TABLE.format(name=name))
+    return neighbourhood(schema, table.qualified_name, max(0, min(depth, MAX_DEPTH)))
+
+
+def project_around_tables(project: Project, name: str, depth: int = 1) -> frozenset[str]:
+    """``around_tables`` on the project's FK graph, remembered per revision (no rows read)."""
+    names = design_graph(project).around(name, max(0, min(depth, MAX_DEPTH)))
+    if names is None:
+        raise LookupError(ERR_NO_TABLE.format(name=name))
+    return names
+
+
+def _diagram_key(
+    project: Project,
+    direction: str,
+    mode: str,
+    table_href: str | None,
+    markers: dict[str, str] | None,
+    around: str | None,
+    depth: int,
+    tables: frozenset[str] | None,
+    marker_version: object = None,
+) -> str:
+    """The cheap cache key of a project picture: the design's revision and the options."""
+    return repr(
+        (
+            _DIAGRAM_CODE,
+            project.pk,
+            # tells apart two projects that reuse a primary key (a reset database)
+            str(project.created_at),
+            project.revision,
+            direction,
+            mode,
+            table_href,
+            sorted((markers or {}).items()),
+            around,
+            depth,
+            sorted(tables) if tables is not None else None,
+            marker_version,
+        )
+    )
+
+
+def _fast_key(fmt: str, key: str) -> str:
+    # The key render_keyed stores its result under.
+    return "erd:k:" + hashlib.sha256(f"{fmt}:{key}".encode()).hexdigest()
+
+
+# -- whole pictures of big designs, off the request path ------------------------------
+
+# Above this many tables drawn, a picture not in the cache is drawn in the background.
+ASYNC_RENDER_TABLES = 400
+# How long a failure is remembered: the poller stops, and a retry is possible soon after.
+FAILURE_SECONDS = 60
+# The lock outlives the longest render (reading the design, DOT, dot's own time limit).
+LOCK_EXTRA_SECONDS = 120
+ERR_BACKGROUND = (
+    "The diagram could not be drawn because of an internal error. Try again in a minute, "
+    "or draw a table's neighbourhood or the “names” mode."
+)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A picture being drawn in the background since ``started_at`` (``time.time()``)."""
+
+    started_at: float
+
+    @property
+    def elapsed(self) -> float:
+        return max(0.0, time.time() - self.started_at)
+
+
+def _drawn_count(project: Project, options: dict[str, Any]) -> int:
+    if options.get("around"):
+        return len(project_around_tables(project, options["around"], options.get("depth", 1)))
+    if options.get("tables") is not None:
+        return len(options["tables"])
+    return len(design_graph(project).tables)
+
+
+def _render_in_background(
+    project: Project, fmt: str, options: dict[str, Any], fast_key: str, lock_key: str
+) -> None:
+    try:
+        project_diagram(project, fmt, **options)
+    except (RenderError, LookupError) as exc:
+        cache.set(fast_key + ":failed", str(exc.args[0] if exc.args else exc), FAILURE_SECONDS)
+    except Exception:
+        logger.exception("background diagram render failed")
+        cache.set(fast_key + ":failed", ERR_BACKGROUND, FAILURE_SECONDS)
+    finally:
+        cache.delete(lock_key)
+        # this thread's own database connections; the request's are untouched
+        connections.close_all()
+
+
+def diagram_or_pending(project: Project, fmt: str = "svg", **options: Any) -> bytes | Pending:
+    """The picture ``project_diagram(project, fmt, **options)`` would give, or ``Pending``.
+
+    A cached picture is returned at once. One drawing more than ``ASYNC_RENDER_TABLES``
+    tables that is not cached starts in a daemon thread (one per cache key across threads
+    and processes: ``cache.add`` is the lock) and ``Pending`` comes back at once; ask again
+    to get the picture. Smaller pictures are drawn here. Raises ``RenderError`` when the
+    drawing failed (remembered for ``FAILURE_SECONDS``) and ``LookupError`` for an unknown
+    ``around`` table.
+    """
+    key = _diagram_key(
+        project,
+        options.get("direction", "LR"),
+        options.get("mode", "all"),
+        options.get("table_href"),
+        options.get("markers"),
+        options.get("around"),
+        options.get("depth", 1),
+        options.get("tables"),
+    )
+    fast_key = _fast_key(fmt, key)
+    hit = cache.get(fast_key)
+    if isinstance(hit, bytes):
+        return hit
+    failed = cache.get(fast_key + ":failed")
+    if isinstance(failed, str):
+        raise RenderError(failed)
+    if _drawn_count(project, options) <= ASYNC_RENDER_TABLES:
+        return project_diagram(project, fmt, **options)
+    lock_key = fast_key + ":lock"
+    now = time.time()
+    timeout = int(settings.ERD_DOT_TIMEOUT_SECONDS) + LOCK_EXTRA_SECONDS
+    if cache.add(lock_key, now, timeout):
+        threading.Thread(
+            target=_render_in_background,
+            args=(project, fmt, dict(options), fast_key, lock_key),
+            name=f"erd-render-{project.pk}",
+            daemon=True,
+        ).start()
+        return Pending(now)
+    started = cache.get(lock_key)
+    if started is None:
+        # finished between our look-ups: the picture or its failure is there now
+        hit = cache.get(fast_key)
+        if isinstance(hit, bytes):
+            return hit
+        failed = cache.get(fast_key + ":failed")
+        if isinstance(failed, str):
+            raise RenderError(failed)
+    return Pending(started if isinstance(started, float) else now)
+
+
+# -- saved views (subject areas) ---------------------------------------------------------
+
+
+def saved_view_tables(view: SavedView) -> frozenset[str] | None:
+    """The qualified names a saved view draws: its hand-picked tables, else the tables its
+    schema and group filters let through, else None (the whole design)."""
+    if view.tables:
+        return frozenset(view.tables)
+    if view.schema_filter or view.group_filter:
+        graph = design_graph(view.project)
+        picked = graph.filtered(schema=view.schema_filter, group=view.group_filter)
+        return frozenset(t.qualified_name for t in picked)
+    return None
+
+
+def saved_view_options(view: SavedView) -> dict[str, Any]:
+    """The ``project_diagram`` options that draw ``view``."""
+    return {"direction": view.direction, "mode": view.mode, "tables": saved_view_tables(view)}
+
+
+def saved_view_diagram(
+    view: SavedView, fmt: str = "svg", *, table_href: str | None = None
+) -> bytes:
+    """The picture of a saved view, drawn now (the command line, downloads)."""
+    return project_diagram(view.project, fmt, table_href=table_href, **saved_view_options(view))

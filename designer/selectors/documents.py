@@ -1,0 +1,45 @@
+"""The design document of a project: the schema, the diagram, advisor findings, latest plan."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from designer.export.document import design_document_html, design_document_markdown
+from designer.migrate import DestructivePlanError, diff, plan, plan_markdown
+from designer.schema.model import Schema
+from designer.schema.serialize import schema_from_json
+from designer.selectors.design import project_schema
+from designer.services.advisor import project_findings
+from designer.sql.ddl import ExportResult
+from projects.models import Project, Version
+
+
+def latest_plan_markdown(project: Project, schema: Schema) -> str | None:
+    """The migration plan from the newest version to the working design, if there is one."""
+    version = Version.objects.filter(project=project).order_by("-created_at", "-id").first()
+    if version is None:
+        return None
+    changes = diff(schema_from_json(version.schema_json), schema)
+    if not changes:
+        return None
+    try:
+        migration = plan(changes, allow_destructive=True)
+    except DestructivePlanError:  # pragma: no cover - allowed above
+        return None
+    return plan_markdown(migration, title=f"{version.name} → working design")
+
+
+def project_document(project: Project, fmt: str = "html") -> ExportResult:
+    """The design document as HTML (for the browser) or Markdown (to download)."""
+    schema = project_schema(project)
+    kwargs = {
+        "title": project.name,
+        "diagram_svg_path": reverse("diagram", args=[project.slug, "svg"]) + "?download=0"
+        if fmt == "html"
+        else f"{project.slug}-diagram.svg",
+        "advisor_findings": project_findings(project, schema=schema),
+        "migration_plan_markdown": latest_plan_markdown(project, schema),
+    }
+    if fmt == "markdown":
+        return design_document_markdown(schema, **kwargs)  # type: ignore[arg-type]
+    return design_document_html(schema, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,112 @@
+"""Import routes by name: SQL (PostgreSQL and other dialects), DBML and live databases.
+
+Reading an upload (size limit, binary detection, encoding) happens here too, so
+the browser and the CLI refuse bad input with the same messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from designer.schema.model import Schema
+from designer.services.design import schema_replace
+from designer.sql.readers.report import (
+    ImportReport,
+    ImportResult,
+    SchemaImportError,
+    count_objects,
+)
+from projects.models import Project
+
+FORMATS = ("auto", "postgres", "mysql", "sqlite", "tsql", "dbml")
+FORMAT_LABELS = {
+    "auto": "Detect automatically",
+    "postgres": "PostgreSQL (DDL or pg_dump --schema-only)",
+    "mysql": "MySQL / MariaDB",
+    "sqlite": "SQLite",
+    "tsql": "SQL Server",
+    "dbml": "DBML",
+}
+ERR_TOO_LARGE = "The file is {size:,} bytes; the limit is {limit:,} bytes (ERD_MAX_UPLOAD_BYTES)."
+ERR_BINARY = "This looks like a binary file, not SQL or DBML text."
+ERR_EMPTY = "The input is empty."
+ERR_FORMAT = "Unknown format “{fmt}”; choose one of: {choices}."
+
+
+def decode_upload(data: bytes, *, limit: int | None = None) -> str:
+    """Bytes of an uploaded or read file as text, or SchemaImportError with a clear reason."""
+    limit = settings.ERD_MAX_UPLOAD_BYTES if limit is None else limit
+    if len(data) > limit:
+        raise SchemaImportError(ERR_TOO_LARGE.format(size=len(data), limit=limit))
+    if b"\x00" in data[:65536]:
+        raise SchemaImportError(ERR_BINARY)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise SchemaImportError(ERR_BINARY) from None
+    if not text.strip():
+        raise SchemaImportError(ERR_EMPTY)
+    return text
+
+
+def detect(text: str, filename: str | None = None) -> str:
+    from designer.sql.readers.detect import detect_format
+
+    return detect_format(text, filename)
+
+
+def import_text(text: str, fmt: str = "auto", *, filename: str | None = None) -> ImportResult:
+    """Parse ``text`` in format ``fmt`` (``auto`` detects it) into a schema and a report."""
+    if fmt not in FORMATS:
+        raise SchemaImportError(ERR_FORMAT.format(fmt=fmt, choices=", ".join(FORMATS)))
+    if len(text.encode("utf-8")) > settings.ERD_MAX_UPLOAD_BYTES:
+        raise SchemaImportError(
+            ERR_TOO_LARGE.format(
+                size=len(text.encode("utf-8")), limit=settings.ERD_MAX_UPLOAD_BYTES
+            )
+        )
+    if not text.strip():
+        raise SchemaImportError(ERR_EMPTY)
+    if fmt == "auto":
+        fmt = detect(text, filename)
+    source = filename or "<input>"
+    if fmt == "postgres":
+        from designer.sql.readers.postgres import import_postgres
+
+        return import_postgres(text, source_name=source)
+    if fmt == "dbml":
+        from designer.sql.readers.dbml import import_dbml
+
+        return import_dbml(text, source_name=source)
+    from designer.sql.readers.sqlglot import import_sql_dialect
+
+    return import_sql_dialect(text, fmt, source_name=source)  # type: ignore[arg-type]
+
+
+def import_live(dsn: str) -> ImportResult:
+    """Read a live PostgreSQL database (read-only, with a statement timeout)."""
+    from designer.sql.readers.live import introspect, mask_dsn
+
+    try:
+        schema = introspect(dsn)
+    except SchemaImportError:
+        raise
+    except Exception as exc:  # any connection or catalog error, shown with the password masked
+        message = str(exc).replace(dsn, mask_dsn(dsn)).strip().splitlines()
+        raise SchemaImportError(
+            f"Could not read {mask_dsn(dsn)}: {message[0] if message else exc}"
+        ) from None
+    return ImportResult(
+        schema=schema,
+        report=ImportReport(source_name=mask_dsn(dsn), counts=count_objects(schema)),
+    )
+
+
+def apply_import(*, project: Project, schema: Schema, actor: Any = None) -> None:
+    """Replace the project's working design with an imported schema, atomically."""
+    schema_replace(project=project, schema=schema, actor=actor)

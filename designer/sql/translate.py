@@ -1,0 +1,1017 @@
+"""Schema -> DDL for MySQL 8, MariaDB 10.11, SQLite and SQL Server.
+
+The model speaks PostgreSQL. Exporting to another engine happens in two steps:
+
+1. ``translate`` turns the design into the target's terms, still as a ``Schema``: column
+   types become the target's type text, defaults, CHECK bodies, generated columns, index
+   predicates and view queries are transpiled by sqlglot (``read="postgres"``), domains are
+   inlined into their columns, partitions and legacy inheritance are flattened, raw
+   PostgreSQL statements are left out. Everything lost is a warning.
+2. ``designer.sql.ddl.export_ddl`` writes the statements with the target's
+   ``PortableDialect`` subclass (``designer.sql.dialects.mysql`` / ``sqlite`` / ``tsql``).
+
+The warnings head the file as SQL comments and are returned in ``ExportResult.warnings``.
+The dialect-specific knowledge (type maps, which defaults and actions exist, quoting) lives
+in the dialect classes; this module holds what the three share.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING, ClassVar
+
+import pglast
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ErrorLevel, SqlglotError
+
+from designer.schema.model import (
+    DEFAULT_SCHEMA,
+    CheckConstraint,
+    Column,
+    Domain,
+    EnumType,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Schema,
+    Table,
+    View,
+)
+from designer.sql.ddl import ExportResult, export_ddl
+from designer.sql.dialects.base import Dialect, ExportContext
+
+if TYPE_CHECKING:
+    from sqlglot.dialects.dialect import DialectType
+
+# A statement method that has nothing to write returns this; the export drops it.
+# (The driver in designer.sql.ddl expects one string per foreign key and sequence owner.)
+SKIP = "\x00skip\x00"
+
+WARN_RAW = (
+    "{n} PostgreSQL-specific statement(s) ({kinds}) are not exported to {dialect}: "
+    "rewrite them by hand."
+)
+WARN_PARTITIONS = (
+    "{dialect} has no declarative partitioning: the {n} partition(s) of {parent} were left out "
+    "(their rows belong in {parent})."
+)
+WARN_INHERITS = (
+    "{dialect} has no table inheritance: {target} gets the columns of {parents} written out."
+)
+WARN_DOMAIN = "{dialect} has no domains: {name} was written into its {n} column(s) as {type}."
+WARN_TYPE = "{dialect} has no {pg}: {n} column(s) written as {target}{note} ({examples})."
+WARN_DEFAULT = "Column {target}: the default {default} has no {dialect} equivalent; left out."
+WARN_GENERATED = (
+    "Column {target}: the generation expression cannot be written in {dialect}; left out."
+)
+WARN_CHECK = "CHECK ({expr}) on {target} cannot be written in {dialect}; left out."
+WARN_NOT_VALID = "{dialect} has no NOT VALID: constraints on {target} are checked from the start."
+WARN_INDEX_EXPR = "{dialect} cannot index expressions: index {name} on {target} was left out."
+WARN_INDEX_METHOD = (
+    "{dialect} has no {method} indexes: index {name} on {target} was left out "
+    "(a B-tree over the same columns would not serve the same queries)."
+)
+WARN_INDEX_WHERE = (
+    "Index {name} on {target}: its predicate cannot be written in {dialect}; left out."
+)
+WARN_INDEX_OPTS = (
+    "{dialect} has no operator classes, collations or storage options on index keys: "
+    "dropped from index {name} on {target}."
+)
+WARN_INDEX_NULLS = (
+    "{dialect} has no NULLS FIRST/LAST in indexes: dropped from index {name} on {target}."
+)
+WARN_VIEW = "View {name} cannot be written in {dialect} ({reason}); left out."
+WARN_FK_ACTION = (
+    "{dialect} has no ON {event} {action}: foreign key {name} on {target} uses {fallback}."
+)
+WARN_FK_OPTION = "{dialect} has no {feature}: dropped from foreign key {name} on {target}."
+WARN_FK_TARGET = "Foreign key {name} on {target} references {ref}, which is not exported; left out."
+WARN_FK_TYPE = (
+    "Column {target} is written as {type} to match the column it references ({ref}); "
+    "{dialect} requires equal types on both sides of a foreign key."
+)
+WARN_TEMPORAL = (
+    "{dialect} has no temporal keys (WITHOUT OVERLAPS / PERIOD): {target} uses a plain key."
+)
+WARN_KEY_INCLUDE = "{dialect} has no INCLUDE on keys: dropped from {target}."
+WARN_IDENTITY = (
+    "Column {target}: {dialect} allows auto-numbering only {where}; it is a plain column."
+)
+WARN_IDENTITY_OPTIONS = "Column {target}: identity options ({options}) are not kept by {dialect}."
+WARN_SEQUENCE_DEFAULT = (
+    "Column {target} takes its values from sequence {seq}, which {dialect} cannot express; "
+    "its default was left out."
+)
+WARN_COMMENTS = "{dialect} has no comments: {n} comment(s) were left out."
+WARN_COLLATION = "{dialect} does not know collation {collation}: dropped from {target}."
+WARN_NULLS = "{dialect} has no NULLS NOT DISTINCT: dropped from a unique key of {target}."
+WARN_NAME = (
+    "The name {name} is longer than {dialect} allows ({limit}); it was shortened to {short}."
+)
+
+_TEXT_CASTS = frozenset(
+    {
+        exp.DataType.Type.TEXT,
+        exp.DataType.Type.VARCHAR,
+        exp.DataType.Type.CHAR,
+        exp.DataType.Type.NVARCHAR,
+        exp.DataType.Type.NCHAR,
+        exp.DataType.Type.USERDEFINED,
+    }
+)
+_NON_PORTABLE_TYPES = frozenset(
+    {exp.DataType.Type.INTERVAL, exp.DataType.Type.ARRAY, exp.DataType.Type.USERDEFINED}
+)
+_NOW_FUNCS = frozenset(
+    {"now", "statement_timestamp", "transaction_timestamp", "clock_timestamp", "timezone"}
+)
+_UUID_FUNCS = frozenset({"uuid_generate_v4", "uuid_generate_v1", "gen_random_uuid", "uuidv4"})
+
+
+# -- types -----------------------------------------------------------------------------
+
+
+# Internal type names -> the names people write, for warnings.
+_PG_NAMES = {
+    "int2": "smallint",
+    "int4": "integer",
+    "int8": "bigint",
+    "float4": "real",
+    "float8": "double precision",
+    "bool": "boolean",
+    "varchar": "character varying(n)",
+    "bpchar": "character(n)",
+    "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp",
+    "timetz": "time with time zone",
+}
+
+
+@dataclass(frozen=True)
+class PgType:
+    """A PostgreSQL type as the parser sees it: ``character varying(40)`` is
+    ``PgType("varchar", None, (40,), False)``."""
+
+    name: str
+    schema: str | None = None
+    mods: tuple[int, ...] = ()
+    array: bool = False
+    builtin: bool = True
+
+    @property
+    def label(self) -> str:
+        name = _PG_NAMES.get(self.name, self.name) if self.builtin else self.name
+        return (f"{self.schema}.{name}" if self.schema else name) + ("[]" if self.array else "")
+
+
+@lru_cache(maxsize=2048)
+def parse_type(text: str) -> PgType:
+    """Split canonical type text (``format_type`` spelling) into its parts."""
+    stmt = pglast.parse_sql(f"SELECT NULL::{text}")[0].stmt
+    tn = stmt.targetList[0].val.typeName  # type: ignore[attr-defined]
+    names = [n.sval for n in tn.names]
+    mods = []
+    for m in tn.typmods or ():
+        ival = getattr(getattr(m, "val", None), "ival", None)
+        if isinstance(ival, int):
+            mods.append(ival)
+    array = bool(tn.arrayBounds)
+    if len(names) == 2 and names[0] == "pg_catalog":
+        return PgType(names[1], None, tuple(mods), array)
+    if len(names) == 1:
+        return PgType(names[0], None, tuple(mods), array, builtin=True)
+    return PgType(names[-1], names[-2], tuple(mods), array, builtin=False)
+
+
+def flat_name(schema: str | None, name: str) -> str:
+    """One name for ``schema.name`` where the target has no schemas (``public`` is dropped)."""
+    if not schema or schema == DEFAULT_SCHEMA:
+        return name
+    return f"{schema}_{name}"
+
+
+@dataclass
+class PortableContext(ExportContext):
+    used_names: set[str] = field(default_factory=set)
+
+
+# -- the shared dialect layer -------------------------------------------------------------
+
+
+class PortableDialect(Dialect):
+    """What MySQL, SQLite and SQL Server share: always-quoted names, transpiled
+    expressions, types mapped by ``map_type``; subclasses fill in the rest."""
+
+    sqlglot_dialect: ClassVar[DialectType] = None
+    max_name_length: ClassVar[int] = 1024
+    # Which ON DELETE/UPDATE actions exist, and what a missing one becomes.
+    fk_actions: ClassVar[frozenset[str]] = frozenset(
+        {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"}
+    )
+    fk_action_fallback: ClassVar[str] = "NO ACTION"
+    # MySQL requires a foreign key column to have the type of the column it references.
+    fk_types_must_match: ClassVar[bool] = False
+    # MySQL rejects ON DELETE SET NULL on a NOT NULL column at CREATE time.
+    set_null_needs_nullable: ClassVar[bool] = False
+    supports_expression_index: ClassVar[bool] = True
+    supports_comments: ClassVar[bool] = True
+    # Enums as a CHECK (col IN (...)) on a text column (when the dialect has no inline ENUM).
+    enum_as_check: ClassVar[bool] = True
+    # Regular-expression matches (PostgreSQL's ~) in CHECKs and views.
+    supports_regex: ClassVar[bool] = True
+    # Dialects without schemas flatten schema.table to schema_table.
+    public_schema: ClassVar[str] = DEFAULT_SCHEMA
+
+    # -- names --------------------------------------------------------------------------
+
+    def qualify(self, schema: str | None, name: str) -> str:
+        if not self.supports_schemas:
+            return self.quote(self.short(flat_name(schema, name)))
+        schema = self.public_schema if schema in (None, DEFAULT_SCHEMA) else schema
+        return f"{self.quote(schema)}.{self.quote(self.short(name))}"
+
+    def short(self, name: str) -> str:
+        """``name`` cut to the target's length limit, deterministically and without clashes."""
+        if len(name) <= self.max_name_length:
+            return name
+        import hashlib
+
+        digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+        return name[: self.max_name_length - 9] + "_" + digest
+
+    def index_name(self, schema: str, name: str) -> str:
+        return self.quote(
+            self.short(flat_name(schema, name) if not self.supports_schemas else name)
+        )
+
+    # -- types (subclasses) --------------------------------------------------------------
+
+    def map_type(self, t: PgType, *, key: bool) -> tuple[str, str | None]:
+        """Target type for a built-in PostgreSQL type, and a note when something is lost.
+
+        ``key``: the column is part of a key, an index or a foreign key (MySQL cannot
+        index TEXT without a prefix length; SQL Server cannot index NVARCHAR(MAX)).
+        """
+        raise NotImplementedError
+
+    def enum_type(self, enum: EnumType, *, key: bool) -> str:
+        longest = max((len(v) for v in enum.values), default=1)
+        return self.map_type(PgType("varchar", None, (max(longest, 1),)), key=key)[0]
+
+    def array_type(self, *, key: bool) -> tuple[str, str]:
+        return self.map_type(PgType("text"), key=key)[0], " (as text)"
+
+    # -- expressions ----------------------------------------------------------------------
+
+    def glot(self, node: exp.Expression) -> str:
+        """``node`` written in this dialect; raises SqlglotError when sqlglot cannot, or when
+        what it wrote does not read back in the dialect without unknown functions (sqlglot
+        writes functions it does not know verbatim, e.g. PostgreSQL's own)."""
+        sql = node.sql(
+            dialect=self.sqlglot_dialect, identify=True, unsupported_level=ErrorLevel.RAISE
+        )
+        again = sqlglot.parse_one(sql, dialect=self.sqlglot_dialect)
+        unknown = sorted({n.name for n in again.find_all(exp.Anonymous)})
+        if unknown or not self.expression_ok(again):
+            raise SqlglotError(f"{self.label} has no {', '.join(unknown) or 'such syntax'}")
+        return sql
+
+    def expression(self, text: str, *, replace_value: str | None = None) -> str | None:
+        """A PostgreSQL expression in this dialect, or None when it cannot be written."""
+        try:
+            node = sqlglot.parse_one(text, read="postgres")
+        except SqlglotError:
+            return None
+        node = node.transform(_portable_tree)
+        if replace_value is not None:
+            node = node.transform(lambda n: _replace_value(n, replace_value))
+        if not self.expression_ok(node):
+            return None
+        try:
+            return self.glot(node)
+        except SqlglotError:
+            return None
+
+    def expression_ok(self, node: exp.Expression) -> bool:
+        """False when the tree uses what the target lacks (functions sqlglot does not
+        know are PostgreSQL's own; arrays; ranges)."""
+        bad: tuple[type[exp.Expression], ...] = (
+            exp.Anonymous,
+            exp.Array,
+            exp.ArrayContains,
+            exp.ArrayContainsAll,
+            exp.Any,
+            exp.All,
+            exp.Filter,
+            exp.Operator,
+            exp.Interval,
+            exp.AtTimeZone,
+            exp.Normalize,
+        )
+        if not self.supports_regex:
+            bad += (exp.RegexpLike, exp.RegexpILike)
+        for n in node.walk():
+            if isinstance(n, bad):
+                return False
+            if isinstance(n, exp.DataType) and n.this in _NON_PORTABLE_TYPES:
+                return False
+        return True
+
+    def now_default(self, target_type: str) -> str:
+        return "CURRENT_TIMESTAMP"
+
+    def today_default(self, target_type: str) -> str | None:
+        return "CURRENT_DATE"
+
+    def uuid_default(self) -> str | None:
+        return None
+
+    def literal_default(self, sql: str, target_type: str) -> str:
+        return sql
+
+    def expression_default(self, sql: str, target_type: str) -> str:
+        return f"({sql})"
+
+    # -- identity --------------------------------------------------------------------------
+
+    def identity_where(self, table: Table, col: Column) -> str | None:
+        """None when ``col`` may auto-number here, else where the target allows it."""
+        return None
+
+    def identity_keeps_options(self) -> bool:
+        return False
+
+    def column_checks(self, column: str, t: PgType) -> list[str]:
+        """CHECKs, in this dialect's SQL, that a column of PostgreSQL type ``t`` needs."""
+        return []
+
+    # -- names unique per database --------------------------------------------------------
+
+    def context(self, schema: Schema) -> ExportContext:
+        ctx = super().context(schema)
+        return PortableContext(
+            **{f: getattr(ctx, f) for f in ("schema", "known_schemas", "tables")}
+        )
+
+    def unique_name(self, name: str | None, ctx: ExportContext) -> str | None:
+        """``name`` made unique among the constraint names of the database (MySQL wants it)."""
+        if name is None or not isinstance(ctx, PortableContext):
+            return name
+        name = self.short(name)
+        candidate, n = name, 1
+        while candidate.lower() in ctx.used_names:
+            n += 1
+            candidate = self.short(f"{name[: self.max_name_length - 4]}_{n}")
+        ctx.used_names.add(candidate.lower())
+        return candidate
+
+    # -- statements --------------------------------------------------------------------------
+
+    def header(self, schema: Schema) -> str:
+        return (
+            f"-- {self.label} DDL written by ERD Designer: {len(schema.tables)} tables, "
+            f"{len(schema.views)} views."
+        )
+
+    def check(self, check: CheckConstraint) -> str:
+        return self.constraint_name(check.name) + f"CHECK ({check.expression})"
+
+    def table_constraints(self, table: Table, ctx: ExportContext) -> list[str]:
+        # NOT VALID checks are inline too: the target has no ALTER TABLE ... NOT VALID.
+        items = [self.primary_key(table.primary_key)] if table.primary_key else []
+        items.extend(self.unique(u) for u in table.uniques)
+        items.extend(self.check(c) for c in table.checks)
+        return items
+
+    def add_late_checks(self, table: Table, ctx: ExportContext) -> list[str]:
+        return []
+
+    def sequence_owned_by(self, seq: object, ctx: ExportContext) -> str:
+        return SKIP
+
+    def fk_clause(self, fk: ForeignKey) -> str:
+        sql = f"FOREIGN KEY ({self.names(fk.columns)}) REFERENCES "
+        sql += self.qualify(fk.ref_schema, fk.ref_table)
+        if fk.ref_columns:
+            sql += f" ({self.names(fk.ref_columns)})"
+        if fk.on_update != "NO ACTION":
+            sql += f" ON UPDATE {fk.on_update}"
+        if fk.on_delete != "NO ACTION":
+            sql += f" ON DELETE {fk.on_delete}"
+        return sql
+
+    def add_foreign_key(self, table: Table, fk: ForeignKey, ctx: ExportContext) -> str:
+        return (
+            f"{self.alter_table(table)}\n    ADD {self.constraint_name(fk.name)}"
+            f"{self.fk_clause(fk)};"
+        )
+
+    def index_part(self, part: IndexPart, ctx: ExportContext) -> str:
+        sql = self.quote(part.column) if part.column is not None else f"({part.expression})"
+        return sql + (" DESC" if part.descending else "")
+
+    def create_index(self, schema: str, table: str, index: Index, ctx: ExportContext) -> str:
+        sql = "CREATE UNIQUE INDEX " if index.unique else "CREATE INDEX "
+        sql += f"{self.index_name(schema, index.name)} ON {self.qualify(schema, table)}"
+        sql += f" ({', '.join(self.index_part(p, ctx) for p in index.parts)})"
+        if index.include:
+            sql += f" INCLUDE ({self.names(index.include)})"
+        if index.where is not None:
+            sql += f" WHERE {index.where}"
+        return sql + ";"
+
+    def create_view(self, view: View, ctx: ExportContext) -> str:
+        sql = f"CREATE VIEW {self.qualify(view.schema, view.name)}"
+        if view.columns:
+            sql += f" ({self.names(view.columns)})"
+        return sql + f" AS\n{view.query};"
+
+    def comments(self, tables: list[Table], ctx: ExportContext) -> list[str]:
+        return []
+
+
+# -- expression trees -----------------------------------------------------------------------
+
+
+def _portable_tree(node: exp.Expression) -> exp.Expression:
+    """Rewrite PostgreSQL idioms the parser's normal form uses into portable SQL."""
+    # x = ANY (ARRAY[...]) is how PostgreSQL prints x IN (...).
+    if isinstance(node, exp.EQ | exp.NEQ) and isinstance(node.expression, exp.Any | exp.All):
+        inner = node.expression.this
+        inner = inner.this if isinstance(inner, exp.Paren) else inner
+        if isinstance(inner, exp.Array):
+            values = [v.copy() for v in inner.expressions]
+            result: exp.Expression = exp.In(this=node.this.copy(), expressions=values)
+            if isinstance(node, exp.NEQ):
+                result = exp.Not(this=result)
+            return result
+    # Casts to text or to enum/domain types only restate the column type.
+    if isinstance(node, exp.Cast) and node.to.this in _TEXT_CASTS:
+        return node.this.copy()
+    return node
+
+
+def _qualify_star(node: exp.Expression) -> exp.Expression:
+    """``SELECT a, * FROM t`` -> ``SELECT a, t.* FROM t``: MySQL allows a bare * only first."""
+    if not isinstance(node, exp.Select) or len(node.expressions) < 2 or node.args.get("joins"):
+        return node
+    source = node.args.get("from_") or node.args.get("from")
+    table = source.this if source is not None else None
+    if not isinstance(table, exp.Table):
+        return node
+    name = table.alias_or_name
+    for i, e in enumerate(node.expressions):
+        if isinstance(e, exp.Star):
+            node.expressions[i] = exp.Column(
+                this=exp.Star(), table=exp.to_identifier(name, quoted=True)
+            )
+    return node
+
+
+def _replace_value(node: exp.Expression, column: str) -> exp.Expression:
+    if isinstance(node, exp.Column) and not node.table and node.name.lower() == "value":
+        return exp.column(column, quoted=True)
+    return node
+
+
+def _strip_casts(node: exp.Expression) -> exp.Expression:
+    while isinstance(node, exp.Cast | exp.Paren):
+        node = node.this
+    return node
+
+
+# -- translation of a design ---------------------------------------------------------------
+
+
+class _Translator:
+    """Turns a PostgreSQL design into ``dialect``'s terms; collects warnings."""
+
+    def __init__(self, schema: Schema, dialect: PortableDialect) -> None:
+        self.schema = schema
+        self.d = dialect
+        self.warnings: list[str] = []
+        self.type_notes: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        self.enums = {(e.schema, e.name): e for e in schema.enums}
+        self.domains = {(d.schema, d.name): d for d in schema.domains}
+        self.domain_uses: Counter[tuple[str, str]] = Counter()
+        self.domain_types: dict[tuple[str, str], str] = {}
+        # CHECKs the dialect writes itself (already in its own SQL), per table
+        self.native_checks: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def warn(self, template: str, **kwargs: object) -> None:
+        self.warnings.append(template.format(dialect=self.d.label, **kwargs))
+
+    # -- the whole design ----------------------------------------------------------------
+
+    def run(self) -> Schema:
+        s = self.schema
+        if s.raw:
+            kinds = sorted({r.kind or "statement" for r in s.raw})
+            self.warn(WARN_RAW, n=len(s.raw), kinds=", ".join(kinds))
+        tables = self.flatten_partitions(list(s.tables))
+        tables = self.inline_inheritance(tables)
+        self.key_columns = _key_columns(tables)
+        self.exported = {(t.schema, t.name) for t in tables}
+        tables = [self.table(t) for t in tables]
+        typed = {(t.schema, t.name): t for t in tables}
+        tables = [self.foreign_keys(t, typed) for t in tables]
+        for key, n in sorted(self.domain_uses.items()):
+            self.warn(
+                WARN_DOMAIN, name=f"{key[0]}.{key[1]}", n=n, type=self.domain_types.get(key, "")
+            )
+        for (pg, target, note), columns in sorted(self.type_notes.items()):
+            examples = ", ".join(columns[:3]) + (", …" if len(columns) > 3 else "")
+            self.warn(WARN_TYPE, pg=pg, n=len(columns), target=target, note=note, examples=examples)
+        views = self.views(s.views)
+        comments = _count_comments(s)
+        if comments and not self.d.supports_comments:
+            self.warn(WARN_COMMENTS, n=comments)
+        sequences = s.sequences if self.d.supports_sequences else ()
+        return replace(
+            s,
+            tables=tuple(tables),
+            views=tuple(views),
+            raw=(),
+            domains=(),
+            enums=s.enums if self.d.supports_enums else (),
+            sequences=sequences,
+            extensions=(),
+        )
+
+    def flatten_partitions(self, tables: list[Table]) -> list[Table]:
+        if self.d.supports_partitioning:
+            return tables
+        parts: dict[str, int] = Counter()
+        kept = []
+        for t in tables:
+            if t.partition_of is not None:
+                parent = f"{t.partition_of.parent_schema}.{t.partition_of.parent_table}"
+                parts[parent] += 1
+            else:
+                kept.append(t)
+        for parent, n in sorted(parts.items()):
+            self.warn(WARN_PARTITIONS, n=n, parent=parent)
+        return kept
+
+    def inline_inheritance(self, tables: list[Table]) -> list[Table]:
+        by_ref = {t.qualified_name: t for t in tables}
+
+        def all_columns(t: Table, seen: frozenset[str]) -> list[Column]:
+            cols: list[Column] = []
+            for ref in t.inherits:
+                parent = by_ref.get(ref)
+                if parent is not None and ref not in seen:
+                    cols += all_columns(parent, seen | {ref})
+            for c in t.columns:
+                cols = [x for x in cols if x.name != c.name] + [c]
+            return cols
+
+        out = []
+        for t in tables:
+            if t.inherits:
+                self.warn(WARN_INHERITS, target=t.qualified_name, parents=", ".join(t.inherits))
+                t = replace(t, columns=tuple(all_columns(t, frozenset())), inherits=())
+            out.append(t)
+        return out
+
+    # -- one table ------------------------------------------------------------------------
+
+    def table(self, t: Table) -> Table:
+        target = t.qualified_name
+        keys = self.key_columns.get((t.schema, t.name), set())
+        checks = list(t.checks)
+        columns = []
+        for col in t.columns:
+            col, extra = self.column(t, col, col.name in keys)
+            columns.append(col)
+            checks.extend(extra)
+        t = replace(t, columns=tuple(columns))
+        t = self.identities(t)
+        pk = t.primary_key
+        if pk and (pk.without_overlaps or (pk.include and not self.d.supports_include)):
+            if pk.without_overlaps:
+                self.warn(WARN_TEMPORAL, target=target)
+            if pk.include and not self.d.supports_include:
+                self.warn(WARN_KEY_INCLUDE, target=f"the primary key of {target}")
+            pk = replace(pk, without_overlaps=False, include=())
+        uniques = []
+        for u in t.uniques:
+            if u.nulls_not_distinct and not self.d.supports_nulls_not_distinct:
+                self.warn(WARN_NULLS, target=target)
+                u = replace(u, nulls_not_distinct=False)
+            if u.without_overlaps:
+                self.warn(WARN_TEMPORAL, target=target)
+            if u.include:
+                self.warn(WARN_KEY_INCLUDE, target=f"a unique key of {target}")
+            uniques.append(replace(u, without_overlaps=False, include=()))
+        new_checks = []
+        if any(c.not_valid for c in checks):
+            self.warn(WARN_NOT_VALID, target=target)
+        for c in checks:
+            text = self.d.expression(c.expression)
+            if text is None:
+                self.warn(WARN_CHECK, expr=c.expression, target=target)
+                continue
+            new_checks.append(replace(c, expression=text, not_valid=False, no_inherit=False))
+        new_checks.extend(CheckConstraint(text) for text in self.native_checks[(t.schema, t.name)])
+        indexes = [i for i in (self.index(i, t) for i in t.indexes) if i is not None]
+        return replace(
+            t,
+            primary_key=pk,
+            uniques=tuple(uniques),
+            checks=tuple(new_checks),
+            indexes=tuple(indexes),
+        )
+
+    def column(self, t: Table, col: Column, key: bool) -> tuple[Column, list[CheckConstraint]]:
+        target = f"{t.qualified_name}.{col.name}"
+        checks: list[CheckConstraint] = []
+        pg = parse_type(col.type)
+        default = col.default
+        nullable = col.nullable
+        identity = col.identity
+        if pg.name in ("serial", "bigserial", "smallserial") and not pg.array:
+            base = {"serial": "int4", "bigserial": "int8", "smallserial": "int2"}[pg.name]
+            pg = PgType(base)
+            identity = identity or "BY DEFAULT"
+        domain_key = (pg.schema or DEFAULT_SCHEMA, pg.name)
+        seen: set[tuple[str, str]] = set()
+        while not pg.array and domain_key in self.domains and domain_key not in seen:
+            seen.add(domain_key)
+            domain: Domain = self.domains[domain_key]
+            self.domain_uses[(domain.schema, domain.name)] += 1
+            default = default if default is not None else domain.default
+            nullable = nullable and not domain.not_null
+            for c in domain.checks:
+                text = _replace_value_pg(c.expression, col.name)
+                checks.append(CheckConstraint(text, name=None))
+            pg = parse_type(domain.type)
+            domain_key = (pg.schema or DEFAULT_SCHEMA, pg.name)
+        type_text = self.type_text(pg, key, target)
+        for d_key in seen:
+            self.domain_types.setdefault(d_key, type_text)
+        enum = self.enums.get((pg.schema or DEFAULT_SCHEMA, pg.name))
+        if enum is not None and not pg.array and self.d.enum_as_check:
+            values = ", ".join(_pg_literal(v) for v in enum.values)
+            checks.append(CheckConstraint(f"{_pg_ident(col.name)} IN ({values})"))
+        if default is not None:
+            default = self.default(default, type_text, target, col)
+            if default is not None and default.startswith("nextval"):
+                if identity is None and self.d.supports_identity:
+                    identity = "BY DEFAULT"
+                default = None
+        if col.collation:
+            self.warn(WARN_COLLATION, collation=col.collation, target=target)
+        self.native_checks[(t.schema, t.name)].extend(self.d.column_checks(col.name, pg))
+        generated = col.generated
+        if generated is not None:
+            generated = self.d.expression(generated)
+            if generated is None:
+                self.warn(WARN_GENERATED, target=target)
+        return (
+            replace(
+                col,
+                type=type_text,
+                default=default,
+                nullable=nullable,
+                identity=identity,
+                generated=generated,
+                collation=None,
+            ),
+            checks,
+        )
+
+    def type_text(self, pg: PgType, key: bool, target: str) -> str:
+        enum = self.enums.get((pg.schema or DEFAULT_SCHEMA, pg.name))
+        if pg.array:
+            text, note = self.d.array_type(key=key)
+        elif enum is not None:
+            text, note = self.d.enum_type(enum, key=key), None
+            if self.d.enum_as_check:
+                note = " with a CHECK of its values"
+        elif not pg.builtin or pg.schema:
+            text, note = self.d.map_type(PgType("text"), key=key)[0], " (unknown type, as text)"
+        else:
+            text, note = self.d.map_type(pg, key=key)
+        if note is not None:
+            self.type_notes[(pg.label if enum is None else "enum types", text, note)].append(target)
+        return text
+
+    def default(self, text: str, type_text: str, target: str, col: Column) -> str | None:
+        try:
+            node = sqlglot.parse_one(text, read="postgres")
+        except SqlglotError:
+            node = None
+        core = _strip_casts(node) if node is not None else None
+        result: str | None = None
+        if isinstance(core, exp.Anonymous) and core.name.lower() == "nextval":
+            return "nextval"
+        if (
+            isinstance(core, exp.CurrentTimestamp | exp.Localtimestamp)
+            or (isinstance(core, exp.Anonymous) and core.name.lower() in _NOW_FUNCS)
+            or (
+                isinstance(core, exp.AtTimeZone)
+                and isinstance(_strip_casts(core.this), exp.CurrentTimestamp)
+            )
+        ):
+            result = self.d.now_default(type_text)
+        elif isinstance(core, exp.CurrentDate):
+            result = self.d.today_default(type_text)
+        elif isinstance(core, exp.Literal) and core.is_string and core.this == "now":
+            is_date = isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.DATE)
+            result = self.d.today_default(type_text) if is_date else self.d.now_default(type_text)
+        elif isinstance(core, exp.Uuid) or (
+            isinstance(core, exp.Anonymous) and core.name.lower() in _UUID_FUNCS
+        ):
+            result = self.d.uuid_default()
+        elif isinstance(core, exp.Literal | exp.Boolean | exp.Null) or (
+            isinstance(core, exp.Neg) and isinstance(core.this, exp.Literal)
+        ):
+            if not (isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.ARRAY)):
+                result = self.d.literal_default(self.d.glot(core), type_text)
+        elif node is not None:
+            sql = self.d.expression(text)
+            if sql is not None and not any(isinstance(n, exp.Column) for n in node.walk()):
+                result = self.d.expression_default(sql, type_text)
+        if result is None:
+            self.warn(WARN_DEFAULT, target=target, default=text)
+        return result
+
+    def identities(self, t: Table) -> Table:
+        columns = []
+        for col in t.columns:
+            target = f"{t.qualified_name}.{col.name}"
+            if col.identity is not None:
+                where = self.d.identity_where(t, col)
+                if where is not None:
+                    self.warn(WARN_IDENTITY, target=target, where=where)
+                    col = replace(col, identity=None, identity_options=None)
+                elif col.identity_options and not self.d.identity_keeps_options():
+                    self.warn(WARN_IDENTITY_OPTIONS, target=target, options=col.identity_options)
+                    col = replace(col, identity_options=None)
+            columns.append(col)
+        return replace(t, columns=tuple(columns))
+
+    def index(self, index: Index, t: Table) -> Index | None:
+        target = t.qualified_name
+        methods = self.d.index_methods
+        if index.method not in ("btree", "hash") and (
+            methods is None or index.method not in methods
+        ):
+            self.warn(WARN_INDEX_METHOD, method=index.method, name=index.name, target=target)
+            return None
+        parts = []
+        lossy = bool(index.with_options or index.tablespace)
+        nulls = False
+        for p in index.parts:
+            lossy = lossy or bool(p.opclass or p.collation)
+            nulls = nulls or p.nulls_first is not None
+            if p.expression is not None:
+                expr = self.d.expression(p.expression) if self.d.supports_expression_index else None
+                if expr is None:
+                    self.warn(WARN_INDEX_EXPR, name=index.name, target=target)
+                    return None
+                parts.append(IndexPart(expression=expr, descending=p.descending))
+            else:
+                parts.append(IndexPart(column=p.column, descending=p.descending))
+        if lossy:
+            self.warn(WARN_INDEX_OPTS, name=index.name, target=target)
+        if nulls:
+            self.warn(WARN_INDEX_NULLS, name=index.name, target=target)
+        where = index.where
+        if where is not None and self.d.supports_partial_index:
+            where = self.d.expression(where)
+            if where is None:
+                self.warn(WARN_INDEX_WHERE, name=index.name, target=target)
+        return replace(
+            index, parts=tuple(parts), where=where, with_options=(), tablespace=None, method="btree"
+        )
+
+    def foreign_keys(self, t: Table, typed: dict[tuple[str, str], Table]) -> Table:
+        target = t.qualified_name
+        fks = []
+        columns = {c.name: c for c in t.columns}
+        for fk in t.foreign_keys:
+            name = fk.name or "(unnamed)"
+            ref = typed.get((fk.ref_schema, fk.ref_table))
+            if ref is None:
+                self.warn(
+                    WARN_FK_TARGET, name=name, target=target, ref=f"{fk.ref_schema}.{fk.ref_table}"
+                )
+                continue
+            if fk.period:
+                self.warn(WARN_TEMPORAL, target=f"foreign key {name} on {target}")
+            if fk.match == "FULL":
+                self.warn(WARN_FK_OPTION, feature="MATCH FULL", name=name, target=target)
+            if fk.not_valid:
+                self.warn(WARN_FK_OPTION, feature="NOT VALID", name=name, target=target)
+            if fk.on_delete_columns:
+                self.warn(WARN_FK_OPTION, feature="SET NULL (columns)", name=name, target=target)
+            actions = {}
+            for event, action in (("UPDATE", fk.on_update), ("DELETE", fk.on_delete)):
+                nullable = all(columns[c].nullable for c in fk.columns if c in columns)
+                if action not in self.d.fk_actions or (
+                    action == "SET NULL" and self.d.set_null_needs_nullable and not nullable
+                ):
+                    fallback = self.d.fk_action_fallback
+                    self.warn(
+                        WARN_FK_ACTION,
+                        event=event,
+                        action=action,
+                        name=name,
+                        target=target,
+                        fallback=fallback,
+                    )
+                    action = fallback
+                actions[event] = action
+            if self.d.fk_types_must_match:
+                for c, rc in zip(fk.columns, fk.ref_columns, strict=False):
+                    mine, theirs = columns.get(c), ref.column(rc)
+                    if mine and theirs and mine.type != theirs.type:
+                        self.warn(
+                            WARN_FK_TYPE,
+                            target=f"{target}.{c}",
+                            type=theirs.type,
+                            ref=f"{ref.qualified_name}.{rc}",
+                        )
+                        columns[c] = replace(mine, type=theirs.type)
+            fks.append(
+                replace(
+                    fk,
+                    match="SIMPLE",
+                    not_valid=False,
+                    period=False,
+                    on_delete_columns=(),
+                    on_update=actions["UPDATE"],
+                    on_delete=actions["DELETE"],
+                )
+            )
+        cols = tuple(columns[c.name] for c in t.columns)
+        return replace(t, foreign_keys=tuple(fks), columns=cols)
+
+    # -- views ------------------------------------------------------------------------------
+
+    def views(self, views: tuple[View, ...]) -> list[View]:
+        out = []
+        available = {(s, n) for s, n in self.exported}
+        for v in views:
+            reason, query = self.view_query(v, available)
+            if query is None:
+                self.warn(WARN_VIEW, name=v.qualified_name, reason=reason)
+                continue
+            available.add((v.schema, v.name))
+            out.append(replace(v, query=query, materialized=False, indexes=(), with_options=()))
+        return out
+
+    def view_query(self, v: View, available: set[tuple[str, str]]) -> tuple[str, str | None]:
+        try:
+            node = sqlglot.parse_one(v.query, read="postgres")
+        except SqlglotError:
+            return "sqlglot cannot read its query", None
+        ctes = {c.alias_or_name for c in node.find_all(exp.CTE)}
+        for table in node.find_all(exp.Table):
+            if not table.name or isinstance(table.this, exp.Func):
+                return "it selects from a function", None
+            key = (table.db or DEFAULT_SCHEMA, table.name)
+            if not table.db and table.name in ctes:
+                continue
+            if key not in available:
+                return f"it reads {key[0]}.{key[1]}, which is not exported", None
+            self.rename_table(table, key)
+        node = node.transform(_portable_tree).transform(_qualify_star)
+        funcs = sorted({n.name for n in node.find_all(exp.Anonymous)})
+        if funcs:
+            return f"it calls {', '.join(funcs)}", None
+        if not self.d.expression_ok(node):
+            return "it uses arrays", None
+        try:
+            return "", self.d.glot(node)
+        except SqlglotError as exc:
+            return str(exc).splitlines()[0], None
+
+    def rename_table(self, table: exp.Table, key: tuple[str, str]) -> None:
+        if self.d.supports_schemas:
+            schema = self.d.public_schema if key[0] == DEFAULT_SCHEMA else key[0]
+            table.set("db", exp.to_identifier(schema, quoted=True))
+            table.set("this", exp.to_identifier(key[1], quoted=True))
+        else:
+            table.set("db", None)
+            table.set("this", exp.to_identifier(self.d.short(flat_name(*key)), quoted=True))
+
+
+def _key_columns(tables: list[Table]) -> dict[tuple[str, str], set[str]]:
+    """Per table, the columns in a key, an index or a foreign key (either side)."""
+    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for t in tables:
+        k = keys[(t.schema, t.name)]
+        if t.primary_key:
+            k.update(t.primary_key.columns)
+        for u in t.uniques:
+            k.update(u.columns)
+        for i in t.indexes:
+            k.update(c for c in i.column_names if c)
+        for fk in t.foreign_keys:
+            k.update(fk.columns)
+            keys[(fk.ref_schema, fk.ref_table)].update(fk.ref_columns)
+    return keys
+
+
+def _count_comments(s: Schema) -> int:
+    n = sum(1 for t in s.tables if t.comment) + sum(1 for v in s.views if v.comment)
+    n += sum(1 for t in s.tables for c in t.columns if c.comment)
+    n += sum(1 for t in s.tables for i in t.indexes if i.comment)
+    return n
+
+
+def _pg_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _pg_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _replace_value_pg(expression: str, column: str) -> str:
+    """A domain CHECK body with VALUE replaced by ``column`` (still PostgreSQL text)."""
+    try:
+        node = sqlglot.parse_one(expression, read="postgres")
+    except SqlglotError:
+        return expression
+    return node.transform(lambda n: _replace_value(n, column)).sql("postgres")
+
+
+# -- the exporters --------------------------------------------------------------------------
+
+
+def translate(schema: Schema, dialect: PortableDialect) -> tuple[Schema, list[str]]:
+    """``schema`` in ``dialect``'s terms (types, expressions, names) and what was lost."""
+    translator = _Translator(schema, dialect)
+    return translator.run(), translator.warnings
+
+
+def export_portable(schema: Schema, dialect: PortableDialect) -> ExportResult:
+    """DDL for ``schema`` in ``dialect``; the warnings head the file as comments."""
+    translated, warnings = translate(schema, dialect)
+    result = export_ddl(translated, dialect, header=False)
+    warnings += result.warnings
+    statements = [s for s in result.text.split("\n\n") if s.strip() and SKIP not in s]
+    body = statements
+    head = [dialect.header(translated)]
+    if warnings:
+        head.append(
+            f"-- {len(warnings)} thing(s) {dialect.label} cannot express:\n"
+            + "\n".join("--   " + w.replace("\n", " ") for w in warnings)
+        )
+    text = "\n\n".join([*head, *body]) + "\n"
+    return ExportResult(text=text, warnings=tuple(warnings))
+
+
+def export_mysql(schema: Schema) -> ExportResult:
+    """MySQL 8 DDL."""
+    from designer.sql.dialects.mysql import MYSQL
+
+    return export_portable(schema, MYSQL)
+
+
+def export_mariadb(schema: Schema) -> ExportResult:
+    """MariaDB 10.11 DDL."""
+    from designer.sql.dialects.mysql import MARIADB
+
+    return export_portable(schema, MARIADB)
+
+
+def export_sqlite(schema: Schema) -> ExportResult:
+    """SQLite 3 DDL (foreign keys inside CREATE TABLE; enforce with PRAGMA foreign_keys=ON)."""
+    from designer.sql.dialects.sqlite import SQLITE
+
+    return export_portable(schema, SQLITE)
+
+
+def export_tsql(schema: Schema) -> ExportResult:
+    """SQL Server (T-SQL) DDL, batches separated by GO."""
+    from designer.sql.dialects.tsql import TSQL
+
+    return export_portable(schema, TSQL)
+
+
+DIALECT_EXPORTS: dict[str, tuple[str, str, Callable[[Schema], ExportResult]]] = {
+    "mysql": ("MySQL 8", "sql", export_mysql),
+    "mariadb": ("MariaDB 10.11", "sql", export_mariadb),
+    "sqlite": ("SQLite", "sql", export_sqlite),
+    "tsql": ("SQL Server", "sql", export_tsql),
+}
+
+__all__ = [
+    "DIALECT_EXPORTS",
+    "PortableDialect",
+    "export_mariadb",
+    "export_mysql",
+    "export_sqlite",
+    "export_tsql",
+    "translate",
+]

@@ -1,0 +1,1 @@
+"""Project pages: list, members, versions, comments, reviews, activity, share links."""
