@@ -43,7 +43,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from designer.models import DesignTable  # noqa: E402
 from designer.selectors import graph as selectors_graph  # noqa: E402
 from designer.selectors.diagrams import Pending, diagram_or_pending  # noqa: E402
-from designer.services.design import schema_replace  # noqa: E402
+from designer.services.schema import schema_replace  # noqa: E402
 from projects.models import Project, SavedView  # noqa: E402
 from projects.services import project_create  # noqa: E402
 

@@ -1,5 +1,13 @@
+from typing import TypeAlias
+
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
+
+# Who makes a change: the signed-in user, or None for the CLI and other non-web callers.
+# An AnonymousUser is accepted and recorded as nobody.
+Actor: TypeAlias = AbstractBaseUser | AnonymousUser | None
 
 
 class Role(models.TextChoices):

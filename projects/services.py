@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils.text import slugify
 
 from projects.models import (
     Activity,
+    Actor,
     AnchorKind,
     Comment,
     Membership,
@@ -96,7 +98,7 @@ def _role(role: str) -> Role:
 
 
 @transaction.atomic
-def member_invite(*, project: Project, who: str, role: str, actor=None) -> Membership:
+def member_invite(*, project: Project, who: str, role: str, actor: Actor = None) -> Membership:
     """Add an existing user (by username or email) with a role other than owner."""
     user = _find_user(who)
     role = _role(role)
@@ -112,7 +114,7 @@ def member_invite(*, project: Project, who: str, role: str, actor=None) -> Membe
 
 
 @transaction.atomic
-def member_set_role(*, project: Project, user, role: str, actor=None) -> None:
+def member_set_role(*, project: Project, user, role: str, actor: Actor = None) -> None:
     role = _role(role)
     membership = Membership.objects.select_for_update().filter(project=project, user=user).first()
     if membership is None:
@@ -136,7 +138,7 @@ def member_set_role(*, project: Project, user, role: str, actor=None) -> None:
 
 
 @transaction.atomic
-def member_remove(*, project: Project, user, actor=None) -> None:
+def member_remove(*, project: Project, user, actor: Actor = None) -> None:
     membership = Membership.objects.filter(project=project, user=user).first()
     if membership is None:
         raise ProjectError(ERR_NOT_MEMBER.format(user=user.username), "who")
@@ -154,7 +156,7 @@ def member_remove(*, project: Project, user, actor=None) -> None:
 
 
 @transaction.atomic
-def ownership_transfer(*, project: Project, to_user, actor=None) -> None:
+def ownership_transfer(*, project: Project, to_user, actor: Actor = None) -> None:
     """Make ``to_user`` (already a member) the owner; the old owner becomes an editor."""
     target = Membership.objects.select_for_update().filter(project=project, user=to_user).first()
     if target is None:
@@ -176,8 +178,15 @@ def ownership_transfer(*, project: Project, to_user, actor=None) -> None:
 
 
 def activity_log(
-    *, project: Project, actor, verb: str, kind: str, name: str, before: str = "", after: str = ""
-):
+    *,
+    project: Project,
+    actor: Actor,
+    verb: str,
+    kind: str,
+    name: str,
+    before: str = "",
+    after: str = "",
+) -> Activity:
 
     return Activity.objects.create(
         project=project,
@@ -252,7 +261,9 @@ def unresolved_threads_by_anchor(project: Project) -> dict[str, int]:
 
 
 @transaction.atomic
-def share_link_create(*, project: Project, actor, label: str = "", expires_at=None):
+def share_link_create(
+    *, project: Project, actor: Actor, label: str = "", expires_at: datetime | None = None
+) -> ShareLink:
     import secrets
 
     link = ShareLink.objects.create(
@@ -273,7 +284,7 @@ def share_link_create(*, project: Project, actor, label: str = "", expires_at=No
 
 
 @transaction.atomic
-def share_link_revoke(*, link, actor=None) -> None:
+def share_link_revoke(*, link: ShareLink, actor: Actor = None) -> None:
 
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])

@@ -8,8 +8,8 @@ from designer.export.document import design_document_html, design_document_markd
 from designer.migrate import DestructivePlanError, diff, plan, plan_markdown
 from designer.schema.model import Schema
 from designer.schema.serialize import schema_from_json
+from designer.selectors.advisor import project_findings
 from designer.selectors.design import project_schema
-from designer.services.advisor import project_findings
 from designer.sql.ddl import ExportResult
 from projects.models import Project, Version
 

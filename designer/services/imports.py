@@ -6,19 +6,17 @@ the browser and the CLI refuse bad input with the same messages.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 
 from designer.schema.model import Schema
-from designer.services.design import schema_replace
+from designer.services.schema import schema_replace
 from designer.sql.readers.report import (
     ImportReport,
     ImportResult,
     SchemaImportError,
     count_objects,
 )
-from projects.models import Project
+from projects.models import Actor, Project
 
 FORMATS = ("auto", "postgres", "mysql", "sqlite", "tsql", "dbml")
 FORMAT_LABELS = {
@@ -107,6 +105,6 @@ def import_live(dsn: str) -> ImportResult:
     )
 
 
-def apply_import(*, project: Project, schema: Schema, actor: Any = None) -> None:
+def apply_import(*, project: Project, schema: Schema, actor: Actor = None) -> None:
     """Replace the project's working design with an imported schema, atomically."""
     schema_replace(project=project, schema=schema, actor=actor)

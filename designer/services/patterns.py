@@ -16,11 +16,12 @@ from django.db import transaction
 
 from designer.migrate import diff
 from designer.migrate.changes import Change
-from designer.patterns import get_pattern, pattern_ddl, run_pattern
+from designer.patterns.ddl import pattern_ddl
+from designer.patterns.registry import get_pattern, run_pattern
 from designer.schema.model import Schema
 from designer.selectors.design import project_schema
-from designer.services.design import schema_replace
-from projects.models import Project
+from designer.services.schema import schema_replace
+from projects.models import Actor, Project
 from projects.services import activity_log
 
 
@@ -53,7 +54,7 @@ def _preview(
 
 
 def pattern_preview(
-    project: Project, pattern_id: str, table: str | None, options: Mapping[str, Any]
+    *, project: Project, pattern_id: str, table: str | None, options: Mapping[str, Any]
 ) -> Preview:
     """What applying the pattern would change; raises ``PatternError`` when it cannot apply."""
     return _preview(project_schema(project), pattern_id, table, options)
@@ -61,11 +62,12 @@ def pattern_preview(
 
 @transaction.atomic
 def pattern_apply(
+    *,
+    actor: Actor = None,
     project: Project,
     pattern_id: str,
     table: str | None,
     options: Mapping[str, Any],
-    actor: Any = None,
 ) -> Preview:
     """Apply the pattern to the working design atomically; returns what was applied."""
     # Serialise appliers: the pattern must run on the design it replaces.

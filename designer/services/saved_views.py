@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 
 from designer.selectors.graph import design_graph
 from designer.services.errors import DesignError
-from projects.models import Project, SavedView
+from projects.models import Actor, Project, SavedView
 from projects.services import activity_log
 
 MODES = ("all", "keys", "names")
@@ -30,7 +29,7 @@ ERR_VIEW_DIRECTION = "“{direction}” is not a direction (LR or TB)."
 @transaction.atomic
 def saved_view_create(
     *,
-    actor: Any = None,
+    actor: Actor = None,
     project: Project,
     name: str,
     tables: Iterable[str] = (),
@@ -81,7 +80,7 @@ def saved_view_create(
 
 
 @transaction.atomic
-def saved_view_delete(*, actor: Any = None, view: SavedView) -> None:
+def saved_view_delete(*, actor: Actor = None, view: SavedView) -> None:
     name, project = view.name, view.project
     view.delete()
     activity_log(project=project, actor=actor, verb="deleted", kind="saved view", name=name)

@@ -22,9 +22,9 @@ from designer.migrate.changes import (
 from designer.schema.model import Column, Schema, Table
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors.design import project_schema
-from designer.services.design import check_name, schema_replace
 from designer.services.errors import DesignError
-from projects.models import Project, Version
+from designer.services.schema import schema_replace
+from projects.models import Actor, Project, Version
 from projects.services import activity_log
 
 ERR_VERSION_NAME_TAKEN = "A version named “{name}” already exists."
@@ -34,7 +34,9 @@ WORKING = "working"
 
 
 @transaction.atomic
-def snapshot_create(*, project: Project, name: str, message: str = "", author=None) -> Version:
+def snapshot_create(
+    *, project: Project, name: str, message: str = "", author: Actor = None
+) -> Version:
     name = name.strip()
     if not name:
         raise DesignError(ERR_VERSION_NAME_EMPTY, "name")
@@ -66,7 +68,7 @@ def version_schema(project: Project, name: str) -> Schema:
 
 
 @transaction.atomic
-def version_restore(*, project: Project, name: str, actor=None) -> None:
+def version_restore(*, project: Project, name: str, actor: Actor = None) -> None:
     """Make a version the working design again (atomic; object ids are kept)."""
     schema_replace(actor=actor, project=project, schema=version_schema(project, name))
     activity_log(project=project, actor=actor, verb="restored", kind="version", name=name)
@@ -185,7 +187,6 @@ def compare_versions(project: Project, base: str, target: str) -> Comparison:
 __all__ = [
     "WORKING",
     "Comparison",
-    "check_name",
     "compare_schemas",
     "compare_versions",
     "snapshot_create",

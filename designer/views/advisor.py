@@ -20,6 +20,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from designer.advisor import RULES
 from designer.advisor.engine import OFF, SEVERITIES
 from designer.models import DesignTable
+from designer.selectors.advisor import (
+    dismissals,
+    project_findings,
+    rule_settings,
+    severity_counts,
+)
 from designer.selectors.design import project_schema
 from designer.services import advisor
 from designer.services.errors import DesignError
@@ -58,11 +64,9 @@ def advisor_context(access: ProjectAccess, filters: dict[str, str]) -> dict[str,
     """The Advisor page in a fixed number of queries, whatever the size of the design."""
     project = access.project
     schema = project_schema(project)
-    settings = advisor.rule_settings(project)
-    dismissed = advisor.dismissals(project)
-    findings = advisor.project_findings(
-        project, schema=schema, settings=settings, dismissed=dismissed
-    )
+    settings = rule_settings(project)
+    dismissed = dismissals(project)
+    findings = project_findings(project, schema=schema, settings=settings, dismissed=dismissed)
     uids = {t.qualified_name: t.id for t in schema.tables}
     q = filters["q"].lower()
     shown = [
@@ -81,7 +85,7 @@ def advisor_context(access: ProjectAccess, filters: dict[str, str]) -> dict[str,
         "filters": filters,
         "findings": finding_rows(shown, uids),
         "total": len(findings),
-        "counts": advisor.severity_counts(findings),
+        "counts": severity_counts(findings),
         "severities": SEVERITIES,
         "severity_choices": SEVERITY_CHOICES,
         "rules": [
@@ -111,7 +115,7 @@ def advisor_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def advisor_counter(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(request.user, slug, Role.VIEWER)
-    counts = advisor.severity_counts(advisor.project_findings(access.project))
+    counts = severity_counts(project_findings(access.project))
     return render(request, f"{ADVISOR}#counter", {"project": access.project, "counts": counts})
 
 
@@ -223,7 +227,7 @@ def _dismiss_refused(
 def _rows_for(access: ProjectAccess, table: DesignTable | None) -> list[Any]:
     schema = project_schema(access.project)
     uids = {t.qualified_name: t.id for t in schema.tables}
-    findings = advisor.project_findings(access.project, schema=schema)
+    findings = project_findings(access.project, schema=schema)
     if table is not None:
         findings = [f for f in findings if f.table == table.qualified_name]
     return finding_rows(findings, uids)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from designer.forms import ColumnForm
 from designer.models import DesignColumn
-from designer.services import design
+from designer.services import columns as services
 from designer.services.errors import DesignError
 from designer.views.common import FormError, HtmxHttpRequest, load_table, panel_response
 from projects.models import Role
@@ -31,7 +31,7 @@ def column_add(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     form = ColumnForm(request.POST)
     try:
-        _, warnings = design.column_add(actor=request.user, table=table, **form.service_kwargs())
+        _, warnings = services.column_add(actor=request.user, table=table, **form.service_kwargs())
     except DesignError as exc:
         error = FormError.of("column-new", exc, COLUMN_FIELDS)
         return panel_response(request, access, table, error=error)
@@ -44,7 +44,7 @@ def column_update(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> H
     column = get_object_or_404(DesignColumn, table=table, uid=cuid)
     form = ColumnForm(request.POST)
     try:
-        warnings = design.column_update(
+        warnings = services.column_update(
             actor=request.user,
             column=column,
             expected_version=form.read()["version"],
@@ -60,7 +60,7 @@ def column_update(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> H
 def column_delete(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     column = get_object_or_404(DesignColumn, table=table, uid=cuid)
-    design.column_delete(actor=request.user, column=column)
+    services.column_delete(actor=request.user, column=column)
     return panel_response(request, access, table, edited=True)
 
 
@@ -70,5 +70,5 @@ def column_move(
 ) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     column = get_object_or_404(DesignColumn, table=table, uid=cuid)
-    design.column_move(actor=request.user, column=column, offset=MOVES[direction])
+    services.column_move(actor=request.user, column=column, offset=MOVES[direction])
     return panel_response(request, access, table, edited=True)

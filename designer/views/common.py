@@ -31,8 +31,8 @@ from designer.models import (
     DesignTable,
 )
 from designer.schema import model as m
+from designer.selectors import advisor
 from designer.selectors.diagrams import DIAGRAM_FORMATS
-from designer.services import advisor
 from designer.services.errors import DesignError
 from projects.access import ProjectAccess, project_access
 from projects.models import Role

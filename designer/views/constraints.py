@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from designer.forms import CheckForm, ForeignKeyForm, UniqueForm
 from designer.models import DesignConstraint, DesignTable
-from designer.services import design
+from designer.services import constraints as services
 from designer.services.errors import ERR_UNKNOWN_TABLE, DesignError
 from designer.views.common import (
     EDITOR,
@@ -33,7 +33,7 @@ def foreign_key_create(request: HtmxHttpRequest, slug: str, uid: str) -> HttpRes
     try:
         if ref_table is None:
             raise DesignError(ERR_UNKNOWN_TABLE.format(name=v["ref_table"] or "?"), "ref_table")
-        design.foreign_key_create(
+        services.foreign_key_create(
             actor=request.user,
             table=table,
             columns=v["columns"],
@@ -65,7 +65,7 @@ def check_create(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     v = CheckForm(request.POST).read()
     try:
-        design.check_create(
+        services.check_create(
             actor=request.user, table=table, expression=v["expression"] or "", name=v["name"] or ""
         )
     except DesignError as exc:
@@ -80,7 +80,7 @@ def unique_create(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse
     access, table = load_table(request, slug, uid, Role.EDITOR)
     v = UniqueForm(request.POST).read()
     try:
-        design.unique_create(
+        services.unique_create(
             actor=request.user,
             table=table,
             columns=v["columns"],
@@ -97,5 +97,5 @@ def unique_create(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse
 def constraint_delete(request: HtmxHttpRequest, slug: str, uid: str, kuid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     constraint = get_object_or_404(DesignConstraint, table=table, uid=kuid)
-    design.constraint_delete(actor=request.user, constraint=constraint)
+    services.constraint_delete(actor=request.user, constraint=constraint)
     return panel_response(request, access, table, edited=True)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from designer.diagram.render import RenderError
 from designer.models import DesignTable
+from designer.selectors.advisor import diagram_markers
 from designer.selectors.diagrams import (
     ASYNC_RENDER_TABLES,
     DIAGRAM_FORMATS,
@@ -17,7 +18,6 @@ from designer.selectors.diagrams import (
     diagram_or_pending,
     project_diagram,
 )
-from designer.services.advisor import diagram_markers
 from designer.views.common import EDITOR, HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from designer.forms import EnumForm
 from designer.models import DesignEnum
-from designer.services import design
+from designer.services import enums as services
 from designer.services.errors import DesignError
 from designer.views.common import (
     UNPROCESSABLE,
@@ -73,7 +73,7 @@ def enum_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = editor_role(request, slug)
     v = EnumForm(request.POST).read()
     try:
-        _, warnings = design.enum_save(
+        _, warnings = services.enum_save(
             actor=request.user,
             project=access.project,
             name=v["name"] or "",
@@ -92,7 +92,7 @@ def enum_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     enum = get_object_or_404(DesignEnum, project=access.project, uid=uid)
     v = EnumForm(request.POST).read()
     try:
-        _, warnings = design.enum_save(
+        _, warnings = services.enum_save(
             actor=request.user,
             project=access.project,
             enum=enum,
@@ -110,5 +110,5 @@ def enum_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
 def enum_delete(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access = editor_role(request, slug)
     enum = get_object_or_404(DesignEnum, project=access.project, uid=uid)
-    design.enum_delete(actor=request.user, enum=enum)
+    services.enum_delete(actor=request.user, enum=enum)
     return _enum_response(request, access, edited=True)

@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from designer.schema.serialize import schema_from_json, schema_to_json
-from designer.services.design import schema_replace
 from designer.services.errors import DesignError
 from designer.services.imports import (
     FORMAT_LABELS,
@@ -28,6 +27,7 @@ from designer.services.imports import (
     import_live,
     import_text,
 )
+from designer.services.schema import schema_replace
 from designer.sql.readers.report import SchemaImportError
 from designer.views.common import UNPROCESSABLE, HtmxHttpRequest
 from projects.access import project_access

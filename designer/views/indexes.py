@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from designer.forms import IndexForm
 from designer.models import DesignIndex
-from designer.services import design
+from designer.services import indexes as services
 from designer.services.errors import DesignError
 from designer.views.common import FormError, HtmxHttpRequest, load_table, panel_response
 from projects.models import Role
@@ -21,7 +21,7 @@ def index_create(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     form = IndexForm(request.POST)
     try:
-        _, warnings = design.index_save(actor=request.user, table=table, **form.service_kwargs())
+        _, warnings = services.index_save(actor=request.user, table=table, **form.service_kwargs())
     except DesignError as exc:
         return panel_response(
             request, access, table, error=FormError.of("index-new", exc, INDEX_FIELDS)
@@ -35,7 +35,7 @@ def index_update(request: HtmxHttpRequest, slug: str, uid: str, iuid: str) -> Ht
     index = get_object_or_404(DesignIndex, table=table, uid=iuid)
     form = IndexForm(request.POST)
     try:
-        _, warnings = design.index_save(
+        _, warnings = services.index_save(
             actor=request.user, table=table, index=index, **form.service_kwargs()
         )
     except DesignError as exc:
@@ -48,5 +48,5 @@ def index_update(request: HtmxHttpRequest, slug: str, uid: str, iuid: str) -> Ht
 def index_delete(request: HtmxHttpRequest, slug: str, uid: str, iuid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     index = get_object_or_404(DesignIndex, table=table, uid=iuid)
-    design.index_delete(actor=request.user, index=index)
+    services.index_delete(actor=request.user, index=index)
     return panel_response(request, access, table, edited=True)

@@ -10,7 +10,8 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from designer.patterns import PATTERNS, Pattern, PatternError
+from designer.patterns.base import Pattern, PatternError
+from designer.patterns.registry import PATTERNS
 from designer.selectors.design import table_rows
 from designer.services.errors import DesignError
 from designer.services.patterns import Preview, pattern_apply, pattern_preview
@@ -89,7 +90,12 @@ def pattern_preview_view(request: HtmxHttpRequest, slug: str, pattern_id: str) -
     access = project_access(request.user, slug, Role.VIEWER)
     chosen = _chosen(_pattern(pattern_id), request.GET)
     try:
-        preview = pattern_preview(access.project, pattern_id, chosen.table or None, chosen.options)
+        preview = pattern_preview(
+            project=access.project,
+            pattern_id=pattern_id,
+            table=chosen.table or None,
+            options=chosen.options,
+        )
     except PatternError as exc:
         return _respond(request, _context(access, chosen=chosen, error=exc.message), UNPROCESSABLE)
     return _respond(request, _context(access, chosen=chosen, preview=preview))
@@ -101,7 +107,11 @@ def pattern_apply_view(request: HtmxHttpRequest, slug: str, pattern_id: str) -> 
     chosen = _chosen(_pattern(pattern_id), request.POST)
     try:
         preview = pattern_apply(
-            access.project, pattern_id, chosen.table or None, chosen.options, actor=request.user
+            actor=request.user,
+            project=access.project,
+            pattern_id=pattern_id,
+            table=chosen.table or None,
+            options=chosen.options,
         )
     except (PatternError, DesignError) as exc:
         return _respond(request, _context(access, chosen=chosen, error=exc.message), UNPROCESSABLE)

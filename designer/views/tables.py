@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import reswap, retarget
 
 from designer.forms import TableForm
-from designer.services import design
+from designer.services import tables as services
 from designer.services.errors import DesignError
 from designer.views.common import (
     EDITOR,
@@ -42,7 +42,7 @@ def table_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = editor_role(request, slug)
     v = TableForm(request.POST).read()
     try:
-        table, warnings = design.table_create(
+        table, warnings = services.table_create(
             actor=request.user,
             project=access.project,
             name=v["name"] or "",
@@ -74,7 +74,7 @@ def table_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     v = TableForm(request.POST).read()
     try:
-        warnings = design.table_update(
+        warnings = services.table_update(
             actor=request.user,
             table=table,
             name=v["name"] or "",
@@ -94,7 +94,7 @@ def table_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
 @require_POST
 def table_delete(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
-    dropped = design.table_delete(actor=request.user, table=table)
+    dropped = services.table_delete(actor=request.user, table=table)
     note = [f"{dropped} foreign key(s) that pointed at it were removed."] if dropped else []
     response = panel_response(request, access, None, edited=True)
     return changed(response, note) if request.htmx and note else response

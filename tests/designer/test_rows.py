@@ -9,8 +9,8 @@ from designer.demo import demo_schema
 from designer.schema import model as m
 from designer.schema.sqltext import normalize_expr
 from designer.selectors.design import project_schema
-from designer.services.design import schema_replace
 from designer.services.errors import DesignError
+from designer.services.schema import schema_replace
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db

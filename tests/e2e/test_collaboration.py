@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from designer.services import design as svc
+from designer.services.tables import table_create
 from projects.models import Membership, Role
 from projects.services import project_create, share_link_create
 
@@ -41,7 +41,7 @@ def test_two_editors_see_each_other_without_losing_their_typing(
     ben = django_user_model.objects.create_user("ben", password=PASSWORD)
     project = project_create(owner=ann, name="Library")
     Membership.objects.create(project=project, user=ben, role=Role.EDITOR)
-    svc.table_create(actor=ann, project=project, name="authors")
+    table_create(actor=ann, project=project, name="authors")
     path = f"/p/{project.slug}/"
 
     ctx_a, a = open_as(browser, live_server, "ann", path)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from designer.selectors.graph import design_graph
-from designer.services.design import schema_replace
+from designer.services.schema import schema_replace
 from projects.services import project_create
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))

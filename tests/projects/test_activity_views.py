@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from designer.services import design as svc
+from designer.services.tables import table_create, table_update
 from projects.models import Membership, Role
 from projects.services import project_create
 
@@ -18,9 +18,9 @@ def test_activity_lists_edits_and_filters_by_object_and_user(client, django_user
     ed = django_user_model.objects.create_user("ed", password="pw-long-enough-1")
     project = project_create(owner=olga, name="Shop")
     Membership.objects.create(project=project, user=ed, role=Role.EDITOR)
-    orders, _ = svc.table_create(actor=olga, project=project, name="orders")
-    svc.table_create(actor=ed, project=project, name="invoices")
-    svc.table_update(actor=ed, table=orders, name="purchases", comment="renamed")
+    orders, _ = table_create(actor=olga, project=project, name="orders")
+    table_create(actor=ed, project=project, name="invoices")
+    table_update(actor=ed, table=orders, name="purchases", comment="renamed")
     client.force_login(ed)
     url = reverse("activity", args=[project.slug])
 

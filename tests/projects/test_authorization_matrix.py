@@ -23,7 +23,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from designer.models import DesignColumn, DesignConstraint, DesignEnum, DesignIndex
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.constraints import foreign_key_create
+from designer.services.enums import enum_save
+from designer.services.indexes import index_save
+from designer.services.tables import table_create
 from designer.services.versions import snapshot_create
 from projects.models import Membership, Role, SavedView
 from projects.services import (
@@ -200,12 +204,12 @@ def world(django_user_model) -> SimpleNamespace:
     for role in ("editor", "reviewer", "viewer"):
         Membership.objects.create(project=project, user=people[role], role=role)
     Membership.objects.create(project=project, user=people["target"], role=Role.VIEWER)
-    users, _ = svc.table_create(project=project, name="users")
-    posts, _ = svc.table_create(project=project, name="posts")
-    svc.column_add(table=posts, name="author_id", data_type="bigint")
-    svc.foreign_key_create(table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"])
-    svc.index_save(table=posts, name="posts_author_idx", parts="author_id")
-    svc.enum_save(project=project, name="mood", values="sad\nhappy")
+    users, _ = table_create(project=project, name="users")
+    posts, _ = table_create(project=project, name="posts")
+    column_add(table=posts, name="author_id", data_type="bigint")
+    foreign_key_create(table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"])
+    index_save(table=posts, name="posts_author_idx", parts="author_id")
+    enum_save(project=project, name="mood", values="sad\nhappy")
     version = snapshot_create(project=project, name="v1")
     review = review_request_create(
         project=project,

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from designer.models import DesignColumn
-from designer.services import design as svc
+from designer.services.tables import table_create
 from projects.access import ProjectAccess
 from projects.models import Comment, Membership, Role
 from projects.services import ERR_COMMENT_EMPTY, project_create, unresolved_threads_by_anchor
@@ -26,7 +26,7 @@ def team(django_user_model):
     project = project_create(owner=users["olga"], name="Shop")
     Membership.objects.create(project=project, user=users["rita"], role=Role.REVIEWER)
     Membership.objects.create(project=project, user=users["vera"], role=Role.VIEWER)
-    table, _ = svc.table_create(project=project, name="orders")
+    table, _ = table_create(project=project, name="orders")
     return SimpleNamespace(project=project, table=table, **users)
 
 
@@ -104,7 +104,7 @@ def test_viewers_read_threads_but_cannot_write(client, team):
 def test_anchors_outside_the_project_are_404(client, team):
     client.force_login(team.rita)
     other = project_create(owner=team.rita, name="Other")
-    foreign, _ = svc.table_create(project=other, name="secret")
+    foreign, _ = table_create(project=other, name="secret")
     url = reverse("comments", args=[team.project.slug])
     assert client.get(url, {"anchor_kind": "table", "anchor": foreign.uid}).status_code == 404
     assert client.get(url, {"anchor_kind": "version", "anchor": "nope"}).status_code == 404

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from designer.demo import demo_schema
 from designer.models import DesignTable
-from designer.services import design as svc
+from designer.services.columns import column_add
 from designer.services.versions import snapshot_create
 from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
@@ -53,7 +53,7 @@ def test_rehearsal_from_the_compare_page_passes(client, project, pg_server_dsn, 
     monkeypatch.setenv("ERD_PG_DSN", pg_server_dsn)
     snapshot_create(project=project, name="v1")
     orders = DesignTable.objects.get(project=project, name="orders")
-    svc.column_add(table=orders, name="coupon", data_type="text")
+    column_add(table=orders, name="coupon", data_type="text")
     html = client.post(
         "/p/demo/versions/rehearse/", {"base": "v1", "target": "working"}, **HX
     ).content.decode()

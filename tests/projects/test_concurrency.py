@@ -16,8 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from designer.models import DesignColumn, DesignTable
-from designer.services import design as svc
+from designer.services.columns import column_add
 from designer.services.errors import ERR_STALE
+from designer.services.tables import table_create
 from projects.models import Membership, Role
 from projects.services import project_create
 
@@ -34,8 +35,8 @@ def setup(django_user_model):
     project = project_create(owner=django_user_model.objects.create_user("olga"), name="Shop")
     for user in (ann, ben):
         Membership.objects.create(project=project, user=user, role=Role.EDITOR)
-    table, _ = svc.table_create(project=project, name="orders")
-    svc.column_add(table=table, name="label", data_type="text")
+    table, _ = table_create(project=project, name="orders")
+    column_add(table=table, name="label", data_type="text")
     clients = []
     for user in (ann, ben):
         c = Client()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from designer.services import design as svc
+from designer.services.tables import table_create
 from designer.services.versions import snapshot_create
 from projects.models import Membership, Role
 from projects.services import (
@@ -26,7 +26,7 @@ def test_a_hostile_table_name_is_text_everywhere(client, django_user_model):
     project = project_create(owner=olga, name="Shop")
     Membership.objects.create(project=project, user=rita, role=Role.REVIEWER)
     snapshot_create(project=project, name="v1")
-    table, _ = svc.table_create(actor=olga, project=project, name=EVIL)
+    table, _ = table_create(actor=olga, project=project, name=EVIL)
     version = snapshot_create(project=project, name="v2", message=EVIL, author=olga)
     review = review_request_create(
         project=project,

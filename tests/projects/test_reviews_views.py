@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 from django.urls import reverse
 
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.tables import table_create
 from designer.services.versions import snapshot_create
 from projects.models import Membership, ReviewRequest, Role, Version
 from projects.services import ERR_NOT_A_REVIEWER, ERR_REVIEWER_ROLE, project_create
@@ -25,7 +26,7 @@ def team(django_user_model):
     for name, role in (("ed", "editor"), ("rita", "reviewer"), ("rob", "reviewer")):
         Membership.objects.create(project=project, user=users[name], role=role)
     Membership.objects.create(project=project, user=users["vera"], role=Role.VIEWER)
-    svc.table_create(project=project, name="customers")
+    table_create(project=project, name="customers")
     snapshot_create(project=project, name="v1")
     return SimpleNamespace(project=project, **users)
 
@@ -33,8 +34,8 @@ def team(django_user_model):
 def test_a_review_from_request_to_approval(client, team):
     s = team.project.slug
     # The editor changes the working design and asks for a review of it against v1.
-    orders, _ = svc.table_create(project=team.project, name="orders")
-    svc.column_add(table=orders, name="customer_id", data_type="bigint")  # FK without index
+    orders, _ = table_create(project=team.project, name="orders")
+    column_add(table=orders, name="customer_id", data_type="bigint")  # FK without index
     client.force_login(team.ed)
     response = client.post(
         reverse("reviews", args=[s]),

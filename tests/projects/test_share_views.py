@@ -8,7 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.constraints import foreign_key_create
+from designer.services.indexes import index_save
+from designer.services.tables import table_create
 from projects.models import Membership, Role, ShareLink
 from projects.services import project_create
 from projects.views.share import ERR_EXPIRY_PAST
@@ -25,13 +28,13 @@ def owner(django_user_model):
 @pytest.fixture
 def project(owner):
     project = project_create(owner=owner, name="Shop")
-    customers, _ = svc.table_create(project=project, name="customers")
-    orders, _ = svc.table_create(project=project, name="orders")
-    svc.column_add(table=orders, name="customer_id", data_type="bigint", nullable=False)
-    svc.foreign_key_create(
+    customers, _ = table_create(project=project, name="customers")
+    orders, _ = table_create(project=project, name="orders")
+    column_add(table=orders, name="customer_id", data_type="bigint", nullable=False)
+    foreign_key_create(
         table=orders, columns=["customer_id"], ref_table=customers, ref_columns=["id"]
     )
-    svc.index_save(table=orders, name="orders_customer_idx", parts="customer_id")
+    index_save(table=orders, name="orders_customer_idx", parts="customer_id")
     return project
 
 

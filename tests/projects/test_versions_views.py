@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from designer.diagram.dot import DiagramOptions, schema_to_dot
 from designer.models import DesignColumn, DesignTable
-from designer.services import design as svc
+from designer.services.columns import column_add, column_delete, column_update
+from designer.services.tables import table_create, table_delete
 from designer.services.versions import (
     ERR_VERSION_NAME_TAKEN,
     compare_versions,
@@ -38,17 +39,17 @@ def history(team):
     """v1: customers, orders(note); working: orders.note gone, orders.total added,
     customers dropped, invoices added, customers.name renamed before the drop."""
     p = team.project
-    customers, _ = svc.table_create(project=p, name="customers")
-    orders, _ = svc.table_create(project=p, name="orders")
-    svc.column_add(table=orders, name="note", data_type="text")
-    svc.column_add(table=orders, name="status", data_type="text")
+    customers, _ = table_create(project=p, name="customers")
+    orders, _ = table_create(project=p, name="orders")
+    column_add(table=orders, name="note", data_type="text")
+    column_add(table=orders, name="status", data_type="text")
     v1 = snapshot_create(project=p, name="v1", message="first cut", author=team.ed)
-    svc.column_delete(column=DesignColumn.objects.get(table=orders, name="note"))
-    svc.column_add(table=orders, name="total", data_type="numeric(12,2)")
+    column_delete(column=DesignColumn.objects.get(table=orders, name="note"))
+    column_add(table=orders, name="total", data_type="numeric(12,2)")
     status = DesignColumn.objects.get(table=orders, name="status")
-    svc.column_update(column=status, name="status", data_type="varchar(20)", nullable=True)
-    svc.table_delete(table=customers)
-    svc.table_create(project=p, name="invoices")
+    column_update(column=status, name="status", data_type="varchar(20)", nullable=True)
+    table_delete(table=customers)
+    table_create(project=p, name="invoices")
     return v1
 
 

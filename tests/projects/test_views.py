@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from designer.services import design as svc
+from designer.services.tables import table_create
 from projects.models import Membership, Project, Role
 from projects.services import ERR_PROJECT_NAME, ERR_SLUG_TAKEN, project_create
 
@@ -21,7 +21,7 @@ def owner(client, django_user_model):
 
 def test_list_shows_my_projects_with_role_and_table_count(client, owner, django_user_model):
     mine = project_create(owner=owner, name="Billing")
-    svc.table_create(project=mine, name="invoices")
+    table_create(project=mine, name="invoices")
     other = django_user_model.objects.create_user("bob", password="pw-long-enough-1")
     shared = project_create(owner=other, name="Shared")
     Membership.objects.create(project=shared, user=owner, role=Role.VIEWER)

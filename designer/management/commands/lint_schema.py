@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from designer.advisor import Finding, findings_to_json, lint
 from designer.advisor.engine import SEVERITIES
-from designer.services.advisor import project_findings
+from designer.selectors.advisor import project_findings
 from designer.services.imports import decode_upload, import_text
 from designer.sql.readers.report import SchemaImportError
 from projects.models import Project

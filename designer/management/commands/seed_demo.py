@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from designer.demo import demo_schema
-from designer.services.design import schema_replace
+from designer.services.schema import schema_replace
 from projects.models import Project
 from projects.services import project_create
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from designer.selectors.advisor import project_findings
 from designer.services import advisor
-from designer.services.design import schema_replace
 from designer.services.imports import import_text
+from designer.services.schema import schema_replace
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_text_has_one_line_per_finding_and_a_summary(project):
     _, out = lint(project.slug)
     lines = out.splitlines()
     assert lines[0].split()[:3] == ["error", "pk-missing", "public.scratch"]
-    assert len(lines) == len(advisor.project_findings(project)) + 1
+    assert len(lines) == len(project_findings(project)) + 1
     assert lines[-1] == "4 findings: 1 error(s), 1 warning(s), 2 info."
 
 

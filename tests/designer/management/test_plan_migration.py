@@ -6,7 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from designer.models import DesignColumn, DesignTable
-from designer.services import design as svc
+from designer.services.columns import column_add, column_update
+from designer.services.indexes import index_save
+from designer.services.tables import table_delete
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +23,8 @@ def project():
 
 def test_adding_a_column_and_an_index_plans_the_safe_patterns(project, capsys):
     orders = DesignTable.objects.get(project=project, name="orders")
-    svc.column_add(table=orders, name="note", data_type="text")
-    svc.index_save(table=orders, name="orders_note_idx", parts="note")
+    column_add(table=orders, name="note", data_type="text")
+    index_save(table=orders, name="orders_note_idx", parts="note")
     call_command("plan_migration", "demo", "--from", "v1", "--to", "working")
     up = capsys.readouterr().out
     assert "ADD COLUMN note text" in up
@@ -34,7 +36,7 @@ def test_a_rename_from_the_editor_is_a_rename_not_a_drop(project, capsys):
     column = DesignColumn.objects.get(
         table__project=project, table__name="shipments", name="carrier"
     )
-    svc.column_update(column=column, name="carrier_name", data_type="text", nullable=False)
+    column_update(column=column, name="carrier_name", data_type="text", nullable=False)
     call_command("plan_migration", "demo", "--from", "v1", "--to", "working", "--format", "json")
     data = json.loads(capsys.readouterr().out)
     sql = json.dumps(data)
@@ -43,7 +45,7 @@ def test_a_rename_from_the_editor_is_a_rename_not_a_drop(project, capsys):
 
 
 def test_a_destructive_plan_exits_3_listing_the_steps_unless_allowed(project, capsys):
-    svc.table_delete(table=DesignTable.objects.get(project=project, name="reviews"))
+    table_delete(table=DesignTable.objects.get(project=project, name="reviews"))
     with pytest.raises(CommandError) as info:
         call_command("plan_migration", "demo", "--from", "v1", "--to", "working")
     assert info.value.returncode == 3
@@ -57,7 +59,7 @@ def test_a_destructive_plan_exits_3_listing_the_steps_unless_allowed(project, ca
 def test_rehearsal_passes_on_real_postgresql(project, pg_server_dsn, capsys, monkeypatch):
     monkeypatch.setenv("ERD_PG_DSN", pg_server_dsn)
     orders = DesignTable.objects.get(project=project, name="orders")
-    svc.column_add(table=orders, name="coupon", data_type="text")
+    column_add(table=orders, name="coupon", data_type="text")
     call_command(
         "plan_migration",
         "demo",

@@ -25,8 +25,8 @@ from designer.selectors.diagrams import (
     saved_view_tables,
 )
 from designer.selectors.graph import design_graph, search_tables, subset_schema
-from designer.services import design as svc
 from designer.services.saved_views import saved_view_create
+from designer.services.schema import schema_replace
 from projects.services import project_create
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
@@ -42,7 +42,7 @@ def owner(django_user_model):
 
 def _project(owner, n: int, name: str = "Big"):
     project = project_create(owner=owner, name=name)
-    svc.schema_replace(project=project, schema=generate_schema(n))
+    schema_replace(project=project, schema=generate_schema(n))
     project.refresh_from_db()
     return project
 

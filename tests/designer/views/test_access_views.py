@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from designer.models import DesignColumn, DesignConstraint, DesignEnum, DesignIndex
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.constraints import foreign_key_create
+from designer.services.enums import enum_save
+from designer.services.indexes import index_save
+from designer.services.tables import table_create, table_update
 from projects.models import Membership, Role
 from projects.services import project_create
 
@@ -28,12 +32,12 @@ def design(people):
     """A project with one of everything, and a viewer member."""
     project = project_create(owner=people["owner"], name="Shop")
     Membership.objects.create(project=project, user=people["viewer"], role=Role.VIEWER)
-    users, _ = svc.table_create(project=project, name="users")
-    posts, _ = svc.table_create(project=project, name="posts")
-    svc.column_add(table=posts, name="author_id", data_type="bigint")
-    svc.foreign_key_create(table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"])
-    svc.index_save(table=posts, name="posts_author_idx", parts="author_id")
-    svc.enum_save(project=project, name="mood", values="sad\nhappy")
+    users, _ = table_create(project=project, name="users")
+    posts, _ = table_create(project=project, name="posts")
+    column_add(table=posts, name="author_id", data_type="bigint")
+    foreign_key_create(table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"])
+    index_save(table=posts, name="posts_author_idx", parts="author_id")
+    enum_save(project=project, name="mood", values="sad\nhappy")
     return {
         "project": project,
         "table": posts,
@@ -134,10 +138,8 @@ def test_user_text_is_escaped_in_the_list_panel_and_diagram(client, people, desi
     client.force_login(people["owner"])
     project = design["project"]
     evil = "<script>alert(1)</script>"
-    table, _ = svc.table_create(project=project, name=evil, group="<b>g</b>")
-    svc.table_update(
-        table=table, name=evil, group="<b>g</b>", comment="<img src=x onerror=alert(2)>"
-    )
+    table, _ = table_create(project=project, name=evil, group="<b>g</b>")
+    table_update(table=table, name=evil, group="<b>g</b>", comment="<img src=x onerror=alert(2)>")
     pages = [
         client.get(reverse("editor", args=[project.slug])),
         client.get(reverse("table_list", args=[project.slug]), **HX),
@@ -156,8 +158,8 @@ def test_user_text_is_escaped_in_the_list_panel_and_diagram(client, people, desi
 
 def _grow(project, n, prefix="t"):
     for i in range(n):
-        t, _ = svc.table_create(project=project, name=f"{prefix}{i:03}", group="g")
-        svc.column_add(table=t, name="label", data_type="text")
+        t, _ = table_create(project=project, name=f"{prefix}{i:03}", group="g")
+        column_add(table=t, name="label", data_type="text")
 
 
 def test_editor_page_queries_do_not_grow_with_tables(client, people, django_assert_max_num_queries):
@@ -177,7 +179,7 @@ def test_table_panel_queries_do_not_grow_with_tables(client, people, django_asse
     client.force_login(people["owner"])
     project = project_create(owner=people["owner"], name="Big")
     _grow(project, 5)
-    table, _ = svc.table_create(project=project, name="focus")
+    table, _ = table_create(project=project, name="focus")
     path = reverse("table_panel", args=[project.slug, table.uid])
     with CaptureQueriesContext(connection) as five:
         client.get(path, **HX)

@@ -10,11 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from designer.models import DesignTable, FindingDismissal
+from designer.selectors.advisor import project_findings, severity_counts
 from designer.selectors.design import project_schema
 from designer.services import advisor
-from designer.services import design as svc
-from designer.services.design import schema_replace
+from designer.services.columns import column_add
 from designer.services.imports import import_text
+from designer.services.schema import schema_replace
+from designer.services.tables import table_create
 from projects.models import Comment, Membership, Role
 from projects.services import project_create
 
@@ -62,7 +64,7 @@ def triggers(response) -> dict:
 
 def test_editor_header_counts_findings_by_severity(client, project):
     html = client.get(url("editor", project)).content.decode()
-    counts = advisor.severity_counts(advisor.project_findings(project))
+    counts = severity_counts(project_findings(project))
     assert counts == {"error": 1, "warning": 3, "info": 1}
     assert 'id="findings-counter"' in html
     assert 'class="fc fc-error">1</span>' in html
@@ -72,7 +74,7 @@ def test_editor_header_counts_findings_by_severity(client, project):
 
 
 def test_counter_fragment_refreshes_after_a_change(client, project):
-    svc.table_create(project=project, name="lonely")  # related to nothing: one more info
+    table_create(project=project, name="lonely")  # related to nothing: one more info
     html = client.get(url("advisor_counter", project), **HX).content.decode()
     assert html.startswith('<a id="findings-counter"')
     assert 'class="fc fc-info">2</span>' in html
@@ -166,7 +168,7 @@ def test_restore_brings_a_dismissed_finding_back(client, project, people):
     data = {"rule": JSON[0], "object": JSON[1]}
     response = client.post(url("finding_restore", project), data, **HX)
     assert response.status_code == 204 and "findings-changed" in triggers(response)
-    assert JSON in {(f.rule, f.object) for f in advisor.project_findings(project)}
+    assert JSON in {(f.rule, f.object) for f in project_findings(project)}
 
 
 def test_rule_settings_change_the_advisor_page(client, project):
@@ -234,8 +236,8 @@ def test_advisor_page_queries_do_not_grow_with_tables(
 ):
     def grow(n: int, prefix: str) -> None:
         for i in range(n):
-            t, _ = svc.table_create(project=project, name=f"{prefix}{i}")
-            svc.column_add(table=t, name="payload", data_type="json")
+            t, _ = table_create(project=project, name=f"{prefix}{i}")
+            column_add(table=t, name="payload", data_type="json")
 
     grow(2, "t")  # five tables in all
     page = url("advisor", project)

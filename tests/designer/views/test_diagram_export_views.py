@@ -7,7 +7,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.constraints import foreign_key_create
+from designer.services.tables import table_create
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +21,10 @@ def project(client, django_user_model):
     owner = django_user_model.objects.create_user("olive", password="pw-long-enough-1")
     client.force_login(owner)
     project = project_create(owner=owner, name="Shop")
-    users, _ = svc.table_create(project=project, name="users")
-    posts, _ = svc.table_create(project=project, name="posts")
-    svc.column_add(table=posts, name="author_id", data_type="bigint")
-    svc.foreign_key_create(table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"])
+    users, _ = table_create(project=project, name="users")
+    posts, _ = table_create(project=project, name="posts")
+    column_add(table=posts, name="author_id", data_type="bigint")
+    foreign_key_create(table=posts, columns=["author_id"], ref_table=users, ref_columns=["id"])
     return project
 
 
@@ -66,7 +68,7 @@ def test_unknown_diagram_format_is_404(client, project):
 
 def test_render_error_is_shown_in_the_panel_not_a_500(client, project, settings):
     # A table nobody rendered before, so the cache cannot answer, and no time to draw it.
-    svc.table_create(project=project, name=f"t_{uuid.uuid4().hex[:12]}")
+    table_create(project=project, name=f"t_{uuid.uuid4().hex[:12]}")
     settings.ERD_DOT_TIMEOUT_SECONDS = 0.000001
     response = client.get(reverse("diagram", args=[project.slug, "svg"]), **HX)
     assert response.status_code == 200

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from designer.models import DesignTable
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.indexes import index_delete
 from designer.services.versions import snapshot_create
 from projects.models import Project
 
@@ -29,7 +30,7 @@ def test_index_table_lists_keys_and_indexes_with_purpose_and_sorts(client, proje
 
 def test_index_table_flags_a_foreign_key_without_index(client, project):
     shipments = DesignTable.objects.get(project=project, name="shipments")
-    svc.index_delete(index=shipments.indexes.get(name="shipments_order_id_idx"))
+    index_delete(index=shipments.indexes.get(name="shipments_order_id_idx"))
     html = client.get("/p/demo/indexes/").content.decode()
     assert "without" in html and "shipments_order_id_fkey" in html
 
@@ -37,7 +38,7 @@ def test_index_table_flags_a_foreign_key_without_index(client, project):
 def test_design_document_has_tables_findings_and_latest_plan(client, project):
     snapshot_create(project=project, name="v1")
     orders = DesignTable.objects.get(project=project, name="orders")
-    svc.column_add(table=orders, name="coupon_code", data_type="varchar(255)")
+    column_add(table=orders, name="coupon_code", data_type="varchar(255)")
     html = client.get("/p/demo/document/").content.decode()
     assert "Demo shop" in html and "orders" in html
     assert "varchar-arbitrary-length" in html  # an advisor finding about the new column

@@ -10,7 +10,8 @@ from django.urls import reverse
 from designer.models import DesignColumn, DesignConstraint, DesignEnum, DesignIndex, DesignTable
 from designer.schema.sqltext import ERR_IDENT_TOO_LONG
 from designer.selectors.design import project_schema
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.enums import enum_save
 from designer.services.errors import (
     ERR_DUPLICATE_COLUMN,
     ERR_DUPLICATE_INDEX,
@@ -25,6 +26,7 @@ from designer.services.errors import (
     ERR_STALE,
     ERR_UNKNOWN_COLUMN,
 )
+from designer.services.tables import table_create, table_update
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -49,10 +51,10 @@ def hx(client, owner):
 
 @pytest.fixture
 def users_posts(project):
-    users, _ = svc.table_create(project=project, name="users")
-    posts, _ = svc.table_create(project=project, name="posts")
-    svc.column_add(table=posts, name="author_id", data_type="bigint", nullable=False)
-    svc.column_add(table=posts, name="title", data_type="text")
+    users, _ = table_create(project=project, name="users")
+    posts, _ = table_create(project=project, name="posts")
+    column_add(table=posts, name="author_id", data_type="bigint", nullable=False)
+    column_add(table=posts, name="title", data_type="text")
     posts.refresh_from_db()  # the services bump the version on their own copy of the row
     return users, posts
 
@@ -130,7 +132,7 @@ def test_rename_table(hx, project, users_posts):
 def test_stale_table_save_shows_the_message_and_current_values(hx, project, users_posts):
     users, _ = users_posts
     stale = users.version
-    svc.table_update(table=users, name="members")
+    table_update(table=users, name="members")
     users.refresh_from_db()
     with Unchanged(project):
         response = hx.post(
@@ -293,7 +295,7 @@ def test_foreign_key_with_mismatched_types_is_refused(hx, project, users_posts):
 
 def test_foreign_key_to_a_non_unique_column_is_refused(hx, project, users_posts):
     users, posts = users_posts
-    svc.column_add(table=users, name="rank", data_type="bigint")
+    column_add(table=users, name="rank", data_type="bigint")
     with Unchanged(project):
         response = hx.post(
             url("foreign_key_create", project.slug, posts.uid),
@@ -437,7 +439,7 @@ def test_bad_enum_values_are_refused(hx, project, values, message):
 
 def test_enums_join_the_type_picker(hx, project, users_posts):
     users, _ = users_posts
-    svc.enum_save(project=project, name="mood", values="sad\nhappy")
+    enum_save(project=project, name="mood", values="sad\nhappy")
     body = hx.get(url("table_panel", project.slug, users.uid), **HX).content.decode()
     assert '<option value="mood">' in body and '<option value="timestamptz">' in body
 

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from designer.schema.model import Column, ForeignKey, PrimaryKey, Schema, Table
 from designer.selectors import diagrams
-from designer.services import design as svc
 from designer.services.saved_views import ERR_VIEW_NAME_TAKEN, ERR_VIEW_NOTHING
+from designer.services.schema import schema_replace
+from designer.services.tables import table_create
 from projects.models import Role, SavedView
 from projects.services import member_invite, project_create
 
@@ -62,7 +63,7 @@ def owner(django_user_model):
 def project(client, owner):
     client.force_login(owner)
     project = project_create(owner=owner, name="Shop")
-    svc.schema_replace(project=project, schema=SHOP)
+    schema_replace(project=project, schema=SHOP)
     project.refresh_from_db()
     return project
 
@@ -160,7 +161,7 @@ def test_filters_by_schema_and_group(client, project):
 def test_table_list_is_paginated(client, owner):
     client.force_login(owner)
     project = project_create(owner=owner, name="Big")
-    svc.schema_replace(project=project, schema=generate_schema(250))
+    schema_replace(project=project, schema=generate_schema(250))
     first = client.get(_url(project, "explore_tables"), **HX).content.decode()
     assert "250 tables · page 1 of 3" in first
     assert first.count('hx-target="#explore-main"') == 100
@@ -241,7 +242,7 @@ def test_saved_view_of_another_project_is_404(client, project, owner):
 
 
 def test_a_hostile_table_name_is_escaped_everywhere(client, project):
-    svc.table_create(project=project, name=EVIL)
+    table_create(project=project, name=EVIL)
     project.refresh_from_db()
     for response in (
         client.get(_url(project, "explore_search"), {"q": "script"}, **HX),
@@ -263,7 +264,7 @@ def _explorer_queries(client, project) -> None:
 def test_query_count_does_not_grow_with_the_design(client, owner, django_assert_max_num_queries):
     client.force_login(owner)
     small = project_create(owner=owner, name="Small")
-    svc.schema_replace(project=small, schema=generate_schema(10, seed=3))
+    schema_replace(project=small, schema=generate_schema(10, seed=3))
     small.refresh_from_db()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -271,7 +272,7 @@ def test_query_count_does_not_grow_with_the_design(client, owner, django_assert_
     with CaptureQueriesContext(connection) as measured:
         _explorer_queries(client, small)
     big = project_create(owner=owner, name="Large")
-    svc.schema_replace(project=big, schema=generate_schema(200, seed=3))
+    schema_replace(project=big, schema=generate_schema(200, seed=3))
     big.refresh_from_db()
     with django_assert_max_num_queries(len(measured.captured_queries)):
         _explorer_queries(client, big)

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from designer.demo import demo_schema
 from designer.selectors.design import project_schema
-from designer.services.design import schema_replace
 from designer.services.imports import ERR_BINARY
+from designer.services.schema import schema_replace
 from designer.sql import server as pgserver
 from projects.models import Membership, Project
 from projects.services import project_create

@@ -8,14 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from designer.models import DesignColumn, DesignTable
-from designer.patterns import catalog
+from designer.patterns.base import ERR_COLUMN_TYPE, ERR_UNKNOWN_COLUMN
+from designer.patterns.multi_tenancy import ERR_NO_TENANT_TABLES
+from designer.patterns.registry import PATTERNS, run_pattern
 from designer.schema.model import Table
 from designer.selectors.design import project_schema
-from designer.services.design import schema_replace
+from designer.services.schema import schema_replace
 from designer.views.patterns import APPLIED
 from projects.models import Activity, Membership, Role
 from projects.services import project_create
-from tests.designer.patterns.test_patterns import shop
+from tests.designer.patterns.shop import shop
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -48,7 +50,7 @@ def test_page_lists_every_pattern_and_the_tables(client, people, project):
     response = client.get(reverse("pattern_page", args=[project.slug]))
     assert response.status_code == 200
     html = response.content.decode()
-    for p in catalog.PATTERNS.values():
+    for p in PATTERNS.values():
         assert p.title in html
         assert preview_url(project, p.id) in html
     assert '<option value="customers"' in html and "All tables" in html
@@ -111,7 +113,7 @@ def test_apply_to_every_table_then_again_is_refused_inline(client, people, proje
     assert schema.table("orders").rls_forced and schema.table("tenants") is not None
     response = client.post(apply_url(project, "multi-tenancy"), {"table": ""}, **HX)
     assert response.status_code == 422
-    assert catalog.ERR_NO_TENANT_TABLES in response.content.decode()
+    assert ERR_NO_TENANT_TABLES in response.content.decode()
     assert project_schema(project) == schema
 
 
@@ -124,7 +126,7 @@ def test_pattern_errors_show_inline_with_422_and_change_nothing(client, people, 
         **HX,
     )
     assert response.status_code == 422
-    message = catalog.ERR_COLUMN_TYPE.format(
+    message = ERR_COLUMN_TYPE.format(
         table="public.orders",
         column="total",
         type="numeric(12,2)",
@@ -138,7 +140,7 @@ def test_pattern_errors_show_inline_with_422_and_change_nothing(client, people, 
     )
     assert response.status_code == 422
     assert (
-        catalog.ERR_UNKNOWN_COLUMN.format(table="public.customers", column="placed_at")
+        ERR_UNKNOWN_COLUMN.format(table="public.customers", column="placed_at")
         in response.content.decode()
     )
     assert project_schema(project) == before
@@ -195,7 +197,7 @@ def test_page_queries_do_not_grow_with_tables(
 )
 def test_applied_design_reads_back_exactly(client, people, project, pattern_id, data):
     client.force_login(people["owner"])
-    expected = catalog.run_pattern(
+    expected = run_pattern(
         project_schema(project),
         pattern_id,
         data["table"],

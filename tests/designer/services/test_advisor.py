@@ -7,11 +7,18 @@ import pytest
 from designer.advisor import RULES
 from designer.demo import demo_schema
 from designer.models import DesignColumn, DesignConstraint, DesignIndex, DesignTable
+from designer.selectors.advisor import (
+    dismissals,
+    project_findings,
+    rule_settings,
+    severity_counts,
+    table_markers,
+)
 from designer.selectors.design import project_schema
 from designer.services import advisor
-from designer.services.design import schema_replace
 from designer.services.errors import DesignError
 from designer.services.imports import import_text
+from designer.services.schema import schema_replace
 from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
 from projects.models import Activity
@@ -72,7 +79,7 @@ def flawed(owner):
 
 
 def pairs(project) -> set[tuple[str, str]]:
-    return {(f.rule, f.object) for f in advisor.project_findings(project)}
+    return {(f.rule, f.object) for f in project_findings(project)}
 
 
 def uids(project) -> set[str]:
@@ -85,7 +92,7 @@ def uids(project) -> set[str]:
 
 
 def test_the_fixture_has_a_finding_for_every_fixable_rule(flawed):
-    found = {(f.rule, f.object): f for f in advisor.project_findings(flawed)}
+    found = {(f.rule, f.object): f for f in project_findings(flawed)}
     assert set(FIXABLE) <= set(found)
     assert all(found[p].fix is not None for p in FIXABLE)
 
@@ -93,13 +100,13 @@ def test_the_fixture_has_a_finding_for_every_fixable_rule(flawed):
 def test_a_rule_turned_off_or_reweighted_changes_what_lint_returns(flawed, owner):
     advisor.rule_setting_save(project=flawed, rule="json-not-jsonb", severity="off", actor=owner)
     advisor.rule_setting_save(project=flawed, rule="pk-missing", severity="info", actor=owner)
-    findings = advisor.project_findings(flawed)
+    findings = project_findings(flawed)
     assert "json-not-jsonb" not in {f.rule for f in findings}
     assert [f.severity for f in findings if f.rule == "pk-missing"] == ["info"]
-    assert advisor.severity_counts(findings)["error"] == 0
+    assert severity_counts(findings)["error"] == 0
     # Back to the default: the setting row goes, so later default changes apply.
     advisor.rule_setting_save(project=flawed, rule="pk-missing", severity="error", actor=owner)
-    assert advisor.rule_settings(flawed) == {"json-not-jsonb": "off"}
+    assert rule_settings(flawed) == {"json-not-jsonb": "off"}
 
 
 def test_unknown_rule_or_severity_is_refused(flawed):
@@ -120,7 +127,7 @@ def test_dismissal_needs_a_reason_hides_the_finding_and_restores(flawed, owner):
         project=flawed, rule=pair[0], object=pair[1], reason="Kept as sent by the API", actor=owner
     )
     assert pair not in pairs(flawed)
-    (kept,) = advisor.dismissals(flawed)
+    (kept,) = dismissals(flawed)
     assert (kept.reason, kept.dismissed_by) == ("Kept as sent by the API", owner)
     advisor.finding_restore(project=flawed, rule=pair[0], object=pair[1], actor=owner)
     assert pair in pairs(flawed)
@@ -148,13 +155,13 @@ def test_fix_removes_the_finding_keeps_ids_and_applies_to_postgresql(
 
 def test_fixing_everything_in_turn_leaves_no_fixable_finding_and_applies(flawed, owner, pg_db):
     for _ in range(len(FIXABLE) + 5):
-        fixable = [f for f in advisor.project_findings(flawed) if f.fix]
+        fixable = [f for f in project_findings(flawed) if f.fix]
         if not fixable:
             break
         advisor.fix_apply(
             project=flawed, rule=fixable[0].rule, object=fixable[0].object, actor=owner
         )
-    assert not [f for f in advisor.project_findings(flawed) if f.fix]
+    assert not [f for f in project_findings(flawed) if f.fix]
     pgserver.apply_sql(pg_db, export_postgres(project_schema(flawed)).text)
 
 
@@ -185,8 +192,8 @@ def test_markers_count_errors_and_warnings_and_comment_threads(owner):
     schema_replace(project=project, schema=demo_schema())
     schema = project_schema(project)
     addresses = schema.table("public.addresses")
-    markers = advisor.table_markers(
-        advisor.project_findings(project, schema=schema),
+    markers = table_markers(
+        project_findings(project, schema=schema),
         {f"table:{addresses.id}": 2, f"table:{schema.table('public.orders').id}": 1},
         schema.tables,
     )

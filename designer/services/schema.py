@@ -1,0 +1,175 @@
+"""Writes of a whole design at once: import, restore a version, apply a pattern."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from designer import rows
+from designer.models import (
+    DesignColumn,
+    DesignConstraint,
+    DesignEnum,
+    DesignIndex,
+    DesignObject,
+    DesignTable,
+)
+from designer.schema import model as m
+from designer.services._common import check_name, touch
+from designer.services.errors import (
+    ERR_DUPLICATE_COLUMN,
+    ERR_DUPLICATE_ENUM,
+    ERR_DUPLICATE_TABLE,
+    DesignError,
+)
+from projects.models import Actor, Project
+
+
+def validate_schema(schema: m.Schema) -> None:
+    """Refuse a schema the design store cannot hold: duplicate or invalid names."""
+    seen_tables: set[tuple[str, str]] = set()
+    for t in schema.tables:
+        check_name(t.name)
+        if (t.schema, t.name) in seen_tables:
+            raise DesignError(ERR_DUPLICATE_TABLE.format(name=t.name, schema=t.schema), "name")
+        seen_tables.add((t.schema, t.name))
+        seen_columns: set[str] = set()
+        for c in t.columns:
+            check_name(c.name)
+            if c.name in seen_columns:
+                raise DesignError(ERR_DUPLICATE_COLUMN.format(table=t.name, name=c.name), "name")
+            seen_columns.add(c.name)
+    seen_enums: set[tuple[str, str]] = set()
+    for e in schema.enums:
+        if (e.schema, e.name) in seen_enums:
+            raise DesignError(ERR_DUPLICATE_ENUM.format(name=e.name, schema=e.schema), "name")
+        seen_enums.add((e.schema, e.name))
+
+
+@transaction.atomic
+def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -> None:
+    """Replace the project's working design with ``schema`` (import, restore a version)."""
+    validate_schema(schema)
+    DesignTable.objects.filter(project=project).delete()
+    DesignEnum.objects.filter(project=project).delete()
+    DesignObject.objects.filter(project=project).delete()
+    table_rows = [
+        DesignTable(
+            project=project,
+            uid=t.id or rows._uid(),
+            schema_name=t.schema,
+            name=t.name,
+            comment=t.comment or "",
+            group=t.group or "",
+            color=t.color or "",
+            position=i,
+            options=rows.table_options(t),
+        )
+        for i, t in enumerate(schema.tables)
+    ]
+    DesignTable.objects.bulk_create(table_rows, batch_size=500)
+    # bulk_create sets primary keys on SQLite and PostgreSQL alike.
+    columns: list[DesignColumn] = []
+    constraints: list[DesignConstraint] = []
+    indexes: list[DesignIndex] = []
+    for t, row in zip(schema.tables, table_rows, strict=True):
+        columns += [
+            DesignColumn(table=row, uid=c.id or rows._uid(), position=i, **rows.column_fields(c))
+            for i, c in enumerate(t.columns)
+        ]
+        constraints += rows.constraint_rows(t, row)
+        indexes += [
+            DesignIndex(table=row, uid=ix.id or rows._uid(), position=i, **rows.index_fields(ix))
+            for i, ix in enumerate(t.indexes)
+        ]
+    DesignColumn.objects.bulk_create(columns, batch_size=1000)
+    DesignConstraint.objects.bulk_create(constraints, batch_size=1000)
+    DesignIndex.objects.bulk_create(indexes, batch_size=1000)
+    DesignEnum.objects.bulk_create(
+        [
+            DesignEnum(
+                project=project,
+                uid=e.id or rows._uid(),
+                schema_name=e.schema,
+                name=e.name,
+                values=list(e.values),
+                comment=e.comment or "",
+                position=i,
+            )
+            for i, e in enumerate(schema.enums)
+        ]
+    )
+    DesignObject.objects.bulk_create(
+        [
+            DesignObject(project=project, kind=kind, position=i, data=data)
+            for i, (kind, data) in enumerate(rows.object_documents(schema))
+        ]
+    )
+    touch(project, actor, "replaced", "design", project.name, after=f"{len(schema.tables)} tables")
+
+
+@transaction.atomic
+def schema_write(*, actor: Actor = None, project: Project, old: m.Schema, new: m.Schema) -> None:
+    """Write ``new`` over ``old`` (the stored design) rewriting only the tables that changed.
+
+    Tables are matched by id; when the set of tables or enums differs this falls back to
+    ``schema_replace``, which rewrites everything (still keeping ids).
+    """
+    validate_schema(new)
+    old_ids = [t.id for t in old.tables]
+    new_ids = [t.id for t in new.tables]
+    if not all(new_ids) or old_ids != new_ids or old.enums != new.enums:
+        schema_replace(project=project, schema=new, actor=actor)
+        return
+    by_uid = {r.uid: r for r in DesignTable.objects.filter(project=project, uid__in=new_ids)}
+    for before, after in zip(old.tables, new.tables, strict=True):
+        if before == after and _ids(before) == _ids(after):
+            continue
+        _table_write(by_uid[after.id], after)
+    if rows.object_documents(old) != rows.object_documents(new):
+        DesignObject.objects.filter(project=project).delete()
+        DesignObject.objects.bulk_create(
+            [
+                DesignObject(project=project, kind=kind, position=i, data=data)
+                for i, (kind, data) in enumerate(rows.object_documents(new))
+            ]
+        )
+
+
+def _ids(table: m.Table) -> tuple[str, ...]:
+    pk = (table.primary_key.id,) if table.primary_key else ()
+    return (
+        *(c.id for c in table.columns),
+        *pk,
+        *(x.id for x in (*table.uniques, *table.checks, *table.foreign_keys, *table.indexes)),
+    )
+
+
+def _table_write(row: DesignTable, table: m.Table) -> None:
+    """Rewrite one table's rows from the model, keeping ids, and bump its version so an
+    editor that still shows the old table is told its form is stale."""
+    DesignTable.objects.filter(pk=row.pk).update(
+        name=table.name,
+        schema_name=table.schema,
+        comment=table.comment or "",
+        group=table.group or "",
+        color=table.color or "",
+        options=rows.table_options(table),
+        version=F("version") + 1,
+    )
+    DesignColumn.objects.filter(table=row).delete()
+    DesignConstraint.objects.filter(table=row).delete()
+    DesignIndex.objects.filter(table=row).delete()
+    DesignColumn.objects.bulk_create(
+        [
+            DesignColumn(table=row, uid=c.id or rows._uid(), position=i, **rows.column_fields(c))
+            for i, c in enumerate(table.columns)
+        ]
+    )
+    DesignConstraint.objects.bulk_create(rows.constraint_rows(table, row))
+    DesignIndex.objects.bulk_create(
+        [
+            DesignIndex(table=row, uid=ix.id or rows._uid(), position=i, **rows.index_fields(ix))
+            for i, ix in enumerate(table.indexes)
+        ]
+    )

@@ -1,0 +1,143 @@
+"""Writes of tables: create, rename or move, delete. Foreign keys that point at a table
+follow its renames and go with it when it is deleted."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.db.models import Max
+
+from designer.models import ConstraintKind, DesignColumn, DesignConstraint, DesignTable
+from designer.services._common import bump_version, check_name, check_version, lock_table, touch
+from designer.services.errors import ERR_COLOR, ERR_DUPLICATE_TABLE, DesignError
+from projects.models import Actor, Project
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
+
+
+@transaction.atomic
+def table_create(
+    *,
+    actor: Actor = None,
+    project: Project,
+    name: str,
+    schema_name: str = "public",
+    comment: str = "",
+    group: str = "",
+    color: str = "",
+    with_id: bool = True,
+) -> tuple[DesignTable, list[str]]:
+    """Create a table, by default with an ``id bigint`` identity primary key."""
+    name = name.strip()
+    schema_name = (schema_name or "public").strip()
+    warnings = check_name(name)
+    check_name(schema_name, "schema_name")
+    if color and not _COLOR.match(color):
+        raise DesignError(ERR_COLOR.format(color=color), "color")
+    if DesignTable.objects.filter(project=project, schema_name=schema_name, name=name).exists():
+        raise DesignError(ERR_DUPLICATE_TABLE.format(name=name, schema=schema_name), "name")
+    position = (
+        DesignTable.objects.filter(project=project).aggregate(p=Max("position"))["p"] or 0
+    ) + 1
+    table = DesignTable.objects.create(
+        project=project,
+        name=name,
+        schema_name=schema_name,
+        comment=comment.strip(),
+        group=group.strip(),
+        color=color,
+        position=position,
+    )
+    if with_id:
+        DesignColumn.objects.create(
+            table=table,
+            name="id",
+            data_type="bigint",
+            nullable=False,
+            identity="ALWAYS",
+            position=0,
+        )
+        DesignConstraint.objects.create(table=table, kind=ConstraintKind.PRIMARY, columns=["id"])
+    touch(project, actor, "created", "table", f"{schema_name}.{name}")
+    return table, warnings
+
+
+@transaction.atomic
+def table_update(
+    *,
+    actor: Actor = None,
+    table: DesignTable,
+    name: str,
+    schema_name: str = "public",
+    comment: str = "",
+    group: str = "",
+    color: str = "",
+    expected_version: int | None = None,
+) -> list[str]:
+    """Rename, move, comment or regroup a table; foreign keys that point at it follow."""
+    table = lock_table(table)
+    check_version(table, expected_version)
+    name = name.strip()
+    schema_name = (schema_name or "public").strip()
+    warnings = check_name(name)
+    check_name(schema_name, "schema_name")
+    if color and not _COLOR.match(color):
+        raise DesignError(ERR_COLOR.format(color=color), "color")
+    renamed = (schema_name, name) != (table.schema_name, table.name)
+    if (
+        renamed
+        and DesignTable.objects.filter(
+            project_id=table.project_id, schema_name=schema_name, name=name
+        )
+        .exclude(pk=table.pk)
+        .exists()
+    ):
+        raise DesignError(ERR_DUPLICATE_TABLE.format(name=name, schema=schema_name), "name")
+    if renamed:
+        DesignConstraint.objects.filter(
+            table__project_id=table.project_id,
+            kind=ConstraintKind.FOREIGN,
+            ref_schema=table.schema_name,
+            ref_table=table.name,
+        ).update(ref_schema=schema_name, ref_table=name)
+    before = _table_summary(table)
+    table.name, table.schema_name = name, schema_name
+    table.comment, table.group, table.color = comment.strip(), group.strip(), color
+    table.save(update_fields=["name", "schema_name", "comment", "group", "color"])
+    bump_version(table)
+    touch(
+        table.project,
+        actor,
+        "changed",
+        "table",
+        table.qualified_name,
+        before,
+        _table_summary(table),
+    )
+    return warnings
+
+
+def _table_summary(table: DesignTable) -> str:
+    parts = [table.qualified_name]
+    if table.comment:
+        parts.append(f"comment: {table.comment}")
+    if table.group:
+        parts.append(f"group: {table.group}")
+    return "; ".join(parts)
+
+
+@transaction.atomic
+def table_delete(*, actor: Actor = None, table: DesignTable) -> int:
+    """Delete a table and the foreign keys of other tables that point at it; returns their count."""
+    referencing = DesignConstraint.objects.filter(
+        table__project_id=table.project_id,
+        kind=ConstraintKind.FOREIGN,
+        ref_schema=table.schema_name,
+        ref_table=table.name,
+    ).exclude(table=table)
+    dropped, _ = referencing.delete()
+    project, name = table.project, table.qualified_name
+    table.delete()
+    touch(project, actor, "deleted", "table", name)
+    return dropped
