@@ -31,6 +31,7 @@ lint: setup
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
 	@$(PY) -m mypy
+	@.venv/bin/lint-imports --no-cache
 
 ## Benchmarks: print figures and ratios against baselines measured in the same run.
 bench: setup

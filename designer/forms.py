@@ -10,49 +10,27 @@ from typing import Any
 
 from django import forms
 
-
-class NameListField(forms.Field):
-    """A list of names from a multi-select (or repeated inputs); blanks dropped, order kept."""
-
-    widget = forms.SelectMultiple
-
-    def to_python(self, value: Any) -> list[str]:
-        if not value:
-            return []
-        if isinstance(value, str):
-            value = value.split(",")
-        return [str(v).strip() for v in value if str(v).strip()]
-
-
-def _text() -> forms.CharField:
-    return forms.CharField(required=False, strip=True)
-
-
-class EditForm(forms.Form):
-    def read(self) -> dict[str, Any]:
-        """The cleaned values; a form whose coercion failed still yields what it could read."""
-        self.is_valid()
-        return {name: self.cleaned_data.get(name) for name in self.fields}
+from projects.forms import EditForm, NameListField, text_field
 
 
 class TableForm(EditForm):
-    name = _text()
-    schema_name = _text()
+    name = text_field()
+    schema_name = text_field()
     comment = forms.CharField(required=False, strip=True, widget=forms.Textarea)
-    group = _text()
-    color = _text()
+    group = text_field()
+    color = text_field()
     version = forms.IntegerField(required=False)
 
 
 class ColumnForm(EditForm):
-    name = _text()
-    data_type = _text()
+    name = text_field()
+    data_type = text_field()
     not_null = forms.BooleanField(required=False)
-    default = _text()
-    identity = _text()
+    default = text_field()
+    identity = text_field()
     primary_key = forms.BooleanField(required=False)
     unique = forms.BooleanField(required=False)
-    comment = _text()
+    comment = text_field()
     version = forms.IntegerField(required=False)
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -71,34 +49,34 @@ class ColumnForm(EditForm):
 
 class ForeignKeyForm(EditForm):
     columns = NameListField(required=False)
-    ref_table = _text()  # the target table's uid
+    ref_table = text_field()  # the target table's uid
     ref_columns = NameListField(required=False)
-    on_delete = _text()
-    on_update = _text()
+    on_delete = text_field()
+    on_update = text_field()
     deferrable = forms.BooleanField(required=False)
-    name = _text()
+    name = text_field()
 
 
 class CheckForm(EditForm):
-    name = _text()
+    name = text_field()
     expression = forms.CharField(required=False, strip=True)
 
 
 class UniqueForm(EditForm):
     columns = NameListField(required=False)
-    name = _text()
+    name = text_field()
     nulls_not_distinct = forms.BooleanField(required=False)
 
 
 class IndexForm(EditForm):
-    name = _text()
-    method = _text()
+    name = text_field()
+    method = text_field()
     parts = forms.CharField(required=False, strip=True, widget=forms.Textarea)
     unique = forms.BooleanField(required=False)
-    include = _text()
-    where = _text()
+    include = text_field()
+    where = text_field()
     nulls_not_distinct = forms.BooleanField(required=False)
-    purpose = _text()
+    purpose = text_field()
 
     def service_kwargs(self) -> dict[str, Any]:
         v = self.read()
@@ -115,13 +93,7 @@ class IndexForm(EditForm):
 
 
 class EnumForm(EditForm):
-    name = _text()
-    schema_name = _text()
+    name = text_field()
+    schema_name = text_field()
     values = forms.CharField(required=False, widget=forms.Textarea)
-    comment = _text()
-
-
-class ProjectForm(EditForm):
-    name = _text()
-    slug = _text()
-    description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+    comment = text_field()

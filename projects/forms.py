@@ -1,4 +1,9 @@
-"""Forms that read the collaboration pages' posts. They only coerce input; services validate."""
+"""Forms that read the project and collaboration pages' posts, and the base every form of the
+app builds on. They only coerce input; the services validate it.
+
+Every field is optional on purpose: an empty name or a bad value reaches the service, which
+answers with the one error constant users see, next to the field that caused it.
+"""
 
 from __future__ import annotations
 
@@ -7,53 +12,78 @@ from typing import Any
 
 from django import forms
 
-from designer.forms import EditForm, NameListField
+
+class NameListField(forms.Field):
+    """A list of names from a multi-select (or repeated inputs); blanks dropped, order kept."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = value.split(",")
+        return [str(v).strip() for v in value if str(v).strip()]
 
 
-def _text() -> forms.CharField:
+def text_field() -> forms.CharField:
+    """An optional one-line text field, stripped."""
     return forms.CharField(required=False, strip=True)
 
 
+class EditForm(forms.Form):
+    def read(self) -> dict[str, Any]:
+        """The cleaned values; a form whose coercion failed still yields what it could read."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class ProjectForm(EditForm):
+    name = text_field()
+    slug = text_field()
+    description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+
+
 class InviteForm(EditForm):
-    who = _text()
-    role = _text()
+    who = text_field()
+    role = text_field()
 
 
 class RoleForm(EditForm):
-    role = _text()
+    role = text_field()
 
 
 class SnapshotForm(EditForm):
-    name = _text()
+    name = text_field()
     message = forms.CharField(required=False, strip=True, widget=forms.Textarea)
 
 
 class CompareForm(EditForm):
-    base = _text()
-    target = _text()
+    base = text_field()
+    target = text_field()
 
 
 class CommentForm(EditForm):
     body = forms.CharField(required=False, strip=True, widget=forms.Textarea)
-    anchor_kind = _text()
-    anchor = _text()
+    anchor_kind = text_field()
+    anchor = text_field()
 
 
 class ReviewForm(EditForm):
-    title = _text()
+    title = text_field()
     description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
-    version = _text()  # a version name, or "working" to snapshot the working design first
-    base_version = _text()  # a version name, or empty for "no base" (the whole design)
+    version = text_field()  # a version name, or "working" to snapshot the working design first
+    base_version = text_field()  # a version name, or empty for "no base" (the whole design)
     reviewers = NameListField(required=False)  # usernames
 
 
 class DecisionForm(EditForm):
-    decision = _text()
+    decision = text_field()
     note = forms.CharField(required=False, strip=True, widget=forms.Textarea)
 
 
 class ShareLinkForm(EditForm):
-    label = _text()
+    label = text_field()
     expires_on = forms.DateField(required=False)
 
     def expires_at(self) -> Any:

@@ -1,7 +1,7 @@
 """Comment threads anchored to the project, a table, a column or a version.
 
 One fragment serves every place threads show (the table panel, a review, the project's
-discussion): ``designer/_comments.html`` loads it with an hx-get, and every form in it
+discussion): ``projects/_comments.html`` loads it with an hx-get, and every form in it
 answers with the fragment again. Reviewers and above write; viewers read.
 """
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from designer.forms import ProjectForm
+from projects.forms import ProjectForm
 from projects.models import Activity, Membership, ReviewRequest, ReviewState
 from projects.services import ProjectError, project_create
 

@@ -33,7 +33,7 @@ def team(django_user_model):
 def test_the_table_include_loads_its_threads(team):
     access = ProjectAccess(project=team.project, role=Role.VIEWER)
     html = render_to_string(
-        "designer/_comments.html",
+        "projects/_comments.html",
         {
             "project": team.project,
             "access": access,
