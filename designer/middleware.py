@@ -1,21 +1,26 @@
-"""Login is required everywhere except the login page and static files."""
+"""Login is required for every view: Django's ``LoginRequiredMiddleware`` (``LOGIN_URL``), with
+the public views marked ``@login_not_required`` (the login page, share links).
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
+An htmx request is answered 401 with ``HX-Redirect`` to the login page, so the browser goes to
+the login page instead of swapping a login form into the panel that asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/s/")
 
-
-class LoginRequiredMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
-            if getattr(request, "htmx", False):
-                response = HttpResponse(status=401)
-                response["HX-Redirect"] = f"{settings.LOGIN_URL and '/accounts/login/'}"
-                return response
-            return redirect_to_login(request.get_full_path())
-        return self.get_response(request)
+class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
+    def handle_no_permission(
+        self, request: HttpRequest, view_func: Callable[..., Any]
+    ) -> HttpResponse:
+        if getattr(request, "htmx", False):
+            response = HttpResponse(status=401)
+            response["HX-Redirect"] = resolve_url(self.get_login_url(view_func))
+            return response
+        return super().handle_no_permission(request, view_func)

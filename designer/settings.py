@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "designer.middleware.LoginRequiredMiddleware",
+    "designer.middleware.HtmxLoginRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"

@@ -1,7 +1,7 @@
 """Share links: the owner makes read-only links; a link opens the diagram, DDL and a document.
 
-The public views need no login (``/s/`` is a public prefix of the login middleware) and
-reach nothing else: a token names one project, and only these three views read it.
+The public views need no login (``@login_not_required``) and reach nothing else: a token
+names one project, and only these three views read it.
 Unknown, revoked and expired tokens all answer 404, so a dead link looks like no link.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -109,6 +110,7 @@ def _document(schema: Schema) -> list[dict[str, Any]]:
     return out
 
 
+@login_not_required
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only page of a share link: diagram, DDL and design document."""
@@ -131,6 +133,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     return _private(render(request, SHARED, context))
 
 
+@login_not_required
 @require_GET
 def shared_diagram(request: HttpRequest, token: str) -> HttpResponse:
     _, schema = _shared(token)
@@ -142,6 +145,7 @@ def shared_diagram(request: HttpRequest, token: str) -> HttpResponse:
     return _private(HttpResponse(data, content_type="image/svg+xml"))
 
 
+@login_not_required
 @require_GET
 def shared_schema(request: HttpRequest, token: str) -> HttpResponse:
     project, schema = _shared(token)

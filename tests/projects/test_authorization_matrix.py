@@ -164,7 +164,7 @@ KWARG_LITERALS = {
 IDENTITIES = ("anonymous", "share_holder", "stranger", "viewer", "reviewer", "editor", "owner")
 RANK = {VIEW: 0, REVIEW: 1, EDIT: 2, OWN: 3}
 PASSED = {200, 204, 302, 400, 409, 422}  # through the gate (a refusal of bad input is fine)
-PUBLIC_PREFIXES = ("/accounts/login/", "/static/", "/healthz", "/s/")
+PUBLIC_PREFIXES = ("/accounts/login/", "/s/")
 
 
 def _walk(patterns: list[Any], kwargs: frozenset[str] = frozenset()) -> Iterator[tuple]:

@@ -91,7 +91,15 @@ def test_login_is_required(client, design):
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=/")
-    assert client.get(reverse("editor", args=[design["project"].slug]), **HX).status_code == 401
+    htmx = client.get(reverse("editor", args=[design["project"].slug]), **HX)
+    assert htmx.status_code == 401 and htmx["HX-Redirect"] == "/accounts/login/"
+
+
+def test_login_url_setting_is_where_anonymous_visitors_go(client, design, settings):
+    settings.LOGIN_URL = "/sso/start/"
+    editor = reverse("editor", args=[design["project"].slug])
+    assert client.get(editor)["Location"] == f"/sso/start/?next={editor}"
+    assert client.get(editor, **HX)["HX-Redirect"] == "/sso/start/"
 
 
 def test_login_page_logs_in(client, people):
