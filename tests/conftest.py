@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixtures.services import missing_service
 
 from designer.sql import server as pgserver
 
@@ -47,5 +48,5 @@ def pg_db(pg_server_dsn: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS_DIR}")
+        missing_service(f"The shared corpus at {CORPUS_DIR}")
     return CORPUS_DIR

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fixtures.services import missing_service
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from the test body.
@@ -26,7 +27,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip("Chromium not found at /usr/bin/chromium")
+        missing_service(f"Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

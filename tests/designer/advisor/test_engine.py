@@ -21,6 +21,7 @@ from designer.schema.model import (
     Schema,
     Table,
 )
+from designer.sql.readers.postgres import import_postgres
 
 
 def _messy() -> Schema:
@@ -168,7 +169,6 @@ def test_three_thousand_tables_lint_in_under_a_second() -> None:
 
 
 def _import(corpus_dir: Path, name: str) -> Schema:
-    import_postgres = pytest.importorskip("designer.sql.readers.postgres").import_postgres
     return import_postgres((corpus_dir / name).read_text()).schema
 
 

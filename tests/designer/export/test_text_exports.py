@@ -23,6 +23,7 @@ from designer.export.index_table import (
 from designer.export.mermaid import export_mermaid
 from designer.export.plantuml import export_plantuml
 from designer.schema.model import Column, ForeignKey, Index, IndexPart, PrimaryKey, Schema, Table
+from designer.sql.readers.dbml import import_dbml
 
 
 def hostile() -> Schema:
@@ -114,12 +115,9 @@ def test_dbml_warns_about_what_it_cannot_carry() -> None:
     assert "checks {" not in export_dbml(kitchen_sink()).text
 
 
-def test_dbml_export_reimports_equal_when_an_importer_exists() -> None:
-    importer = pytest.importorskip(
-        "designer.sql.readers.dbml", reason="the DBML importer (another engineer's) is not here yet"
-    )
+def test_dbml_export_reimports_equal() -> None:
     schema = demo_schema()
-    back = importer.import_dbml(export_dbml(schema).text).schema
+    back = import_dbml(export_dbml(schema).text).schema
     assert {t.name for t in back.tables} == {t.name for t in schema.tables}
     for table in schema.tables:
         got = back.table(table.name, table.schema)

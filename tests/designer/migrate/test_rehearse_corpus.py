@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from fixtures.services import missing_service
 
 from designer.migrate import diff, plan, rehearse
 from designer.schema import model as m
@@ -175,7 +176,7 @@ def _ensure_graphile_roles(server_dsn: str) -> None:
 def test_generated_changes_on_a_corpus_schema_rehearse_up_and_down(name: str, pg_server_dsn: str):
     path = CORPUS / name
     if not path.exists():
-        pytest.skip(f"corpus file {path} not found")
+        missing_service(f"The corpus file {path}")
     if name == "graphile_starter.sql":
         _ensure_graphile_roles(pg_server_dsn)
     before = import_postgres(path.read_text(encoding="utf-8")).schema

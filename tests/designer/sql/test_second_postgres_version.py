@@ -2,6 +2,7 @@
 
 import psycopg
 import pytest
+from fixtures.services import missing_service
 
 from designer.demo import demo_schema
 from designer.sql import server as pgserver
@@ -16,7 +17,7 @@ def other_pg_db():
         with psycopg.connect(OTHER_PG, connect_timeout=3) as conn:
             version = conn.execute("SHOW server_version").fetchone()[0]
     except psycopg.OperationalError as exc:
-        pytest.skip(f"no second PostgreSQL at 127.0.0.1:5432 ({exc.__class__.__name__})")
+        missing_service(f"A second PostgreSQL at 127.0.0.1:5432 ({exc.__class__.__name__})")
     with pgserver.scratch_database(OTHER_PG, prefix="erd_xver") as dsn:
         yield dsn, version
 

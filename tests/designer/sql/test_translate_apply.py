@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.designs import kitchen_sink
+from fixtures.services import missing_service
 
 from designer.demo import demo_schema
 from designer.schema.model import Schema, Table
@@ -147,9 +148,7 @@ def mariadb() -> Iterator[object]:
             charset="utf8mb4",
         )
     except pymysql.err.OperationalError as exc:
-        pytest.skip(
-            f"no MariaDB server on {MARIADB_HOST}:{MARIADB_PORT} (root, no password): {exc}"
-        )
+        missing_service(f"MariaDB at {MARIADB_HOST}:{MARIADB_PORT} (root, no password): {exc}")
     db = f"erd_test_{uuid.uuid4().hex[:12]}"
     cur = server.cursor()
     cur.execute(f"CREATE DATABASE `{db}` CHARACTER SET utf8mb4")
