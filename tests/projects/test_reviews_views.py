@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -57,7 +58,8 @@ def test_a_review_from_request_to_approval(client, team):
     page = client.get(reverse("review_detail", args=[s, review.pk])).content.decode()
     assert "Create table public.orders" in page and "<svg" in page and "#16a34a" in page
     assert "# Migration plan" in page and "up.sql</a>" in page
-    assert "Advisor findings" in page and 'class="badge sev-' in page
+    assert re.search(r'Advisor findings <span class="count">[1-9]', page)
+    assert 'class="badge sev-' in page
     assert 'id="comments-version-' in page
     assert "Approve</button>" not in page  # the author is not a reviewer
 

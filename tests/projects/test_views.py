@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -28,7 +30,8 @@ def test_list_shows_my_projects_with_role_and_table_count(client, owner, django_
     project_create(owner=other, name="Secret")
     html = client.get("/").content.decode()
     assert "Billing" in html and "Shared" in html and "Secret" not in html
-    assert ">Viewer<" in html and ">Owner<" in html
+    assert re.search(r"Billing(?:(?!</tr>).)*badge-owner\">Owner<", html, re.S)
+    assert re.search(r"Shared(?:(?!</tr>).)*badge-viewer\">Viewer<", html, re.S)
     assert '<td class="num">1</td>' in html
 
 

@@ -6,7 +6,7 @@ from designer.models import DesignColumn
 from designer.selectors.design import project_schema
 from designer.services.columns import column_add, column_delete, column_update
 from designer.services.constraints import foreign_key_create
-from designer.services.errors import ERR_DUPLICATE_COLUMN
+from designer.services.errors import ERR_DUPLICATE_COLUMN, ERR_IDENTITY_KIND
 from designer.services.indexes import index_save
 from designer.services.tables import table_create
 
@@ -130,3 +130,11 @@ def test_constant_defaults_must_fit_the_column_type(project, data_type, default,
     else:
         err = unchanged(add)
         assert err.field == "default" and default in err.message
+
+
+def test_an_identity_other_than_always_or_by_default_is_refused(project, unchanged):
+    table, _ = table_create(project=project, name="t")
+    err = unchanged(
+        lambda: column_add(table=table, name="n", data_type="int", identity="sometimes")
+    )
+    assert (err.message, err.field) == (ERR_IDENTITY_KIND, "identity")

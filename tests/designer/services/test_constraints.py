@@ -4,11 +4,13 @@ import pytest
 
 from designer.selectors.design import project_schema
 from designer.services.columns import column_add
-from designer.services.constraints import check_create, foreign_key_create
+from designer.services.constraints import check_create, foreign_key_create, unique_create
 from designer.services.errors import (
+    ERR_CHECK_NO_EXPRESSION,
     ERR_FK_SET_NULL_NOT_NULL,
     ERR_FK_TARGET_NOT_UNIQUE,
     ERR_FK_TYPE_MISMATCH,
+    ERR_UNIQUE_NO_COLUMNS,
 )
 from designer.services.tables import table_create
 
@@ -71,3 +73,11 @@ def test_bad_check_expression_is_refused(project, unchanged):
     table, _ = table_create(project=project, name="t")
     err = unchanged(lambda: check_create(table=table, expression="id >"))
     assert err.field == "expression"
+
+
+def test_empty_check_and_unique_are_refused_with_their_messages(project, unchanged):
+    table, _ = table_create(project=project, name="t")
+    err = unchanged(lambda: check_create(table=table, expression="  "))
+    assert (err.message, err.field) == (ERR_CHECK_NO_EXPRESSION, "expression")
+    err = unchanged(lambda: unique_create(table=table, columns=["", ""]))
+    assert (err.message, err.field) == (ERR_UNIQUE_NO_COLUMNS, "columns")

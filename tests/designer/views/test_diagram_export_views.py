@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from designer.services.columns import column_add
 from designer.services.constraints import foreign_key_create
-from designer.services.tables import table_create
+from designer.services.tables import table_create, table_update
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -85,10 +85,15 @@ def test_export_page_previews_highlighted_ddl_with_warnings_panel(client, projec
     assert (
         '<span class="sql-kw">CREATE</span> <span class="sql-kw">TABLE</span> public.users' in html
     )
-    assert "Warnings" in html
+    assert 'Warnings <span class="count">0</span>' in html and "Nothing was lost" in html
     assert reverse("export_download", args=[project.slug, "postgres"]) in html
     fragment = client.get(reverse("export", args=[project.slug]), {"format": "postgres"}, **HX)
     assert fragment.content.decode().lstrip().startswith('<div id="export-result"')
+    table_update(table=project.design_tables.get(name="users"), name="users", comment="People")
+    sqlite = client.get(reverse("export", args=[project.slug]), {"format": "sqlite"}, **HX)
+    html = sqlite.content.decode()
+    assert 'Warnings <span class="count">1</span>' in html
+    assert "<li>SQLite has no comments: 1 comment(s) were left out.</li>" in html
 
 
 def test_export_download(client, project):

@@ -1,5 +1,7 @@
 """The index table page and the design document."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -28,11 +30,24 @@ def test_index_table_lists_keys_and_indexes_with_purpose_and_sorts(client, proje
     assert by_kind.index("unique constraint") < by_kind.index("primary key")
 
 
+def _rows(html: str, name: str) -> list[str]:
+    """The index table's rows of the key or index ``name``."""
+    return re.findall(
+        rf"<tr[^>]*>\s*<td><code>[^<]*</code></td>\s*<td><code>{name}</code></td>.*?</tr>",
+        html,
+        re.S,
+    )
+
+
 def test_index_table_flags_a_foreign_key_without_index(client, project):
+    html = client.get("/p/demo/indexes/").content.decode()
+    (index,) = _rows(html, "shipments_order_id_idx")
+    assert "shipments_order_id_fkey: (order_id)" in index  # covered: no row of its own
+    assert _rows(html, "shipments_order_id_fkey") == []
     shipments = DesignTable.objects.get(project=project, name="shipments")
     index_delete(index=shipments.indexes.get(name="shipments_order_id_idx"))
-    html = client.get("/p/demo/indexes/").content.decode()
-    assert "without" in html and "shipments_order_id_fkey" in html
+    (fk,) = _rows(client.get("/p/demo/indexes/").content.decode(), "shipments_order_id_fkey")
+    assert '<span class="ix-flag">FK without index</span>' in fk
 
 
 def test_design_document_has_tables_findings_and_latest_plan(client, project):
