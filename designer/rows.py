@@ -13,6 +13,7 @@ from designer.models import (
     DesignObject,
     DesignTable,
     ObjectKind,
+    new_uid,
 )
 from designer.schema import model as m
 from designer.schema.serialize import from_data, to_data
@@ -221,7 +222,7 @@ def constraint_rows(table: m.Table, table_row: DesignTable) -> list[DesignConstr
 
     def add(obj_id: str, **fields: Any) -> None:
         rows.append(
-            DesignConstraint(table=table_row, uid=obj_id or _uid(), position=len(rows), **fields)
+            DesignConstraint(table=table_row, uid=obj_id or new_uid(), position=len(rows), **fields)
         )
 
     pk = table.primary_key
@@ -318,9 +319,3 @@ def schema_from_objects(
         ),
         raw=tuple(by_kind[ObjectKind.RAW]),
     )
-
-
-def _uid() -> str:
-    from designer.models import new_uid
-
-    return new_uid()

@@ -13,6 +13,7 @@ from designer.models import (
     DesignIndex,
     DesignObject,
     DesignTable,
+    new_uid,
 )
 from designer.schema import model as m
 from designer.services._common import check_name, touch
@@ -56,7 +57,7 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
     table_rows = [
         DesignTable(
             project=project,
-            uid=t.id or rows._uid(),
+            uid=t.id or new_uid(),
             schema_name=t.schema,
             name=t.name,
             comment=t.comment or "",
@@ -74,12 +75,12 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
     indexes: list[DesignIndex] = []
     for t, row in zip(schema.tables, table_rows, strict=True):
         columns += [
-            DesignColumn(table=row, uid=c.id or rows._uid(), position=i, **rows.column_fields(c))
+            DesignColumn(table=row, uid=c.id or new_uid(), position=i, **rows.column_fields(c))
             for i, c in enumerate(t.columns)
         ]
         constraints += rows.constraint_rows(t, row)
         indexes += [
-            DesignIndex(table=row, uid=ix.id or rows._uid(), position=i, **rows.index_fields(ix))
+            DesignIndex(table=row, uid=ix.id or new_uid(), position=i, **rows.index_fields(ix))
             for i, ix in enumerate(t.indexes)
         ]
     DesignColumn.objects.bulk_create(columns, batch_size=1000)
@@ -89,7 +90,7 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
         [
             DesignEnum(
                 project=project,
-                uid=e.id or rows._uid(),
+                uid=e.id or new_uid(),
                 schema_name=e.schema,
                 name=e.name,
                 values=list(e.values),
@@ -162,14 +163,14 @@ def _table_write(row: DesignTable, table: m.Table) -> None:
     DesignIndex.objects.filter(table=row).delete()
     DesignColumn.objects.bulk_create(
         [
-            DesignColumn(table=row, uid=c.id or rows._uid(), position=i, **rows.column_fields(c))
+            DesignColumn(table=row, uid=c.id or new_uid(), position=i, **rows.column_fields(c))
             for i, c in enumerate(table.columns)
         ]
     )
     DesignConstraint.objects.bulk_create(rows.constraint_rows(table, row))
     DesignIndex.objects.bulk_create(
         [
-            DesignIndex(table=row, uid=ix.id or rows._uid(), position=i, **rows.index_fields(ix))
+            DesignIndex(table=row, uid=ix.id or new_uid(), position=i, **rows.index_fields(ix))
             for i, ix in enumerate(table.indexes)
         ]
     )
