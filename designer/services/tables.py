@@ -16,6 +16,17 @@ from projects.models import Actor, Project
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}\Z")
 
 
+def _checked(name: str, schema_name: str, color: str) -> tuple[str, str, list[str]]:
+    """The stripped name and schema, and the name's warnings; DesignError when one is invalid."""
+    name = name.strip()
+    schema_name = (schema_name or "public").strip()
+    warnings = check_name(name)
+    check_name(schema_name, "schema_name")
+    if color and not _COLOR.match(color):
+        raise DesignError(ERR_COLOR.format(color=color), "color")
+    return name, schema_name, warnings
+
+
 @transaction.atomic
 def table_create(
     *,
@@ -29,12 +40,7 @@ def table_create(
     with_id: bool = True,
 ) -> tuple[DesignTable, list[str]]:
     """Create a table, by default with an ``id bigint`` identity primary key."""
-    name = name.strip()
-    schema_name = (schema_name or "public").strip()
-    warnings = check_name(name)
-    check_name(schema_name, "schema_name")
-    if color and not _COLOR.match(color):
-        raise DesignError(ERR_COLOR.format(color=color), "color")
+    name, schema_name, warnings = _checked(name, schema_name, color)
     if DesignTable.objects.filter(project=project, schema_name=schema_name, name=name).exists():
         raise DesignError(ERR_DUPLICATE_TABLE.format(name=name, schema=schema_name), "name")
     position = (
@@ -78,12 +84,7 @@ def table_update(
     """Rename, move, comment or regroup a table; foreign keys that point at it follow."""
     table = lock_table(table)
     check_version(table, expected_version)
-    name = name.strip()
-    schema_name = (schema_name or "public").strip()
-    warnings = check_name(name)
-    check_name(schema_name, "schema_name")
-    if color and not _COLOR.match(color):
-        raise DesignError(ERR_COLOR.format(color=color), "color")
+    name, schema_name, warnings = _checked(name, schema_name, color)
     renamed = (schema_name, name) != (table.schema_name, table.name)
     if (
         renamed
