@@ -25,7 +25,7 @@ run: migrate
 ## Set up (with Chromium), lint, and run the whole test suite.
 test: setup-test
 	@$(MAKE) --no-print-directory lint
-	@scripts/run-tests.sh
+	@ERD_REQUIRE_SERVICES=$${ERD_REQUIRE_SERVICES:-1} scripts/run-tests.sh
 
 lint: setup
 	@$(PY) -m ruff check .
