@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from fixtures.services import missing_service
+from psycopg import sql
 
 from designer.sql import server as pgserver
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+# Roles the real schemas and fixtures grant to (graphile_starter, rls_policies)
+CORPUS_ROLES = ("graphile_starter", "graphile_starter_visitor", "erd_test_reader")
 
 
 @pytest.fixture(autouse=True)
@@ -40,9 +45,17 @@ def pg_server_dsn() -> str:
 
 @pytest.fixture
 def pg_db(pg_server_dsn: str) -> Iterator[str]:
-    """A new, empty database on the session's server; dropped after the test."""
+    """A new, empty database on the session's server, reached as its sandbox role (no
+    privileges beyond owning it, as every design's SQL runs); dropped after the test."""
     with pgserver.scratch_database(pg_server_dsn, prefix="erd_test") as dsn:
         yield dsn
+
+
+@pytest.fixture
+def pg_db_admin(pg_db: str, pg_server_dsn: str) -> str:
+    """``pg_db`` reached as the server's maintenance role, for tests that need a superuser
+    (creating roles, SET ROLE, bypassing row-level security)."""
+    return pgserver.with_database(pg_server_dsn, pgserver.database_of(pg_db))
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +63,19 @@ def corpus_dir() -> Path:
     if not CORPUS_DIR.is_dir():
         missing_service(f"The shared corpus at {CORPUS_DIR}")
     return CORPUS_DIR
+
+
+@pytest.fixture
+def corpus_setup(pg_server_dsn: str, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], str]:
+    """What an operator does before real schemas rehearse: create the roles they name
+    (cluster-wide, as the maintenance role) and let sandboxes join them (ERD_SANDBOX_ROLES).
+
+    Returns the rewrite for pg_dump's ``OWNER TO postgres``: a superuser no sandbox may
+    become, so those objects are owned by the role running the file (owners are never
+    compared: the importer leaves them out)."""
+    with psycopg.connect(pg_server_dsn, autocommit=True) as conn:
+        for role in CORPUS_ROLES:
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    monkeypatch.setenv("ERD_SANDBOX_ROLES", ",".join(CORPUS_ROLES))
+    return lambda text: re.sub(r"\bOWNER TO postgres;", "OWNER TO CURRENT_USER;", text)

@@ -5,14 +5,24 @@ with ``after`` built from scratch in another database; then run ``down.sql`` and
 compare with ``before``. Catalogs are compared through the introspector and
 ``designer.sql.compare.differences`` when they exist, else as normalised
 ``pg_dump --schema-only`` text.
+
+Everything runs in sandboxes (``designer.sql.server.scratch_database``: a role without
+privileges that owns only its scratch database), because a design holds SQL somebody typed.
+The whole rehearsal has a deadline (``timeout_s``); each statement has the sandbox's
+statement timeout. Running past either is a failed rehearsal with a clear message, never an
+exception.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import logging
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+import psycopg
 
 from designer.migrate.diff import diff
 from designer.migrate.planner import Plan, plan
@@ -20,8 +30,17 @@ from designer.migrate.render import down_sql, up_sql
 from designer.schema.model import Schema
 from designer.sql import server as pgserver
 
+logger = logging.getLogger(__name__)
+
 ERR_BUILD = "Building the {which} design failed: {error}"
 ERR_APPLY = "Running {script} failed: {error}"
+ERR_TIMEOUT = "The rehearsal took longer than {seconds:g} s and was stopped."
+ERR_SERVER = (
+    "The PostgreSQL used for rehearsals is not available; ask an administrator"
+    " (python manage.py doctor)."
+)
+ERR_READ = "Reading the {which} database back failed: {error}"
+DEFAULT_TIMEOUT_S = pgserver.DEFAULT_TIMEOUT_S
 
 
 @dataclass(frozen=True)
@@ -57,10 +76,10 @@ def schema_from_sql(text: str, *, server_dsn: str | None = None) -> Schema:
         return _read(dsn)
 
 
-def _read(dsn: str) -> Schema:
+def _read(dsn: str, *, timeout_ms: int = 30000) -> Schema:
     from designer.sql.readers.live import introspect
 
-    return introspect(dsn)
+    return introspect(dsn, statement_timeout_ms=timeout_ms)
 
 
 def _normalised_dump(dsn: str) -> list[str]:
@@ -73,7 +92,7 @@ def _normalised_dump(dsn: str) -> list[str]:
     return sorted(lines)
 
 
-def catalog_differences(a_dsn: str, b_dsn: str) -> list[str]:
+def catalog_differences(a_dsn: str, b_dsn: str, *, timeout_s: float | None = None) -> list[str]:
     """How the catalogs of two databases differ (empty when they hold the same design).
 
     Column order is not compared: PostgreSQL appends added columns and cannot reorder
@@ -81,7 +100,9 @@ def catalog_differences(a_dsn: str, b_dsn: str) -> list[str]:
     """
     differences = _optional("designer.sql.compare", "differences")
     if differences is not None and _optional("designer.sql.readers.live", "introspect"):
-        found: list[str] = differences(_read(a_dsn), _read(b_dsn))  # type: ignore[assignment]
+        ms = 30000 if timeout_s is None else max(100, min(30000, int(timeout_s * 1000)))
+        a_schema, b_schema = _read(a_dsn, timeout_ms=ms), _read(b_dsn, timeout_ms=ms)
+        found: list[str] = differences(a_schema, b_schema)  # type: ignore[assignment]
         return [d for d in found if ": column order " not in d]
     a, b = _normalised_dump(a_dsn), _normalised_dump(b_dsn)
     only_a = sorted(set(a) - set(b))
@@ -101,38 +122,87 @@ def _databases(server: str, n: int) -> Iterator[list[str]]:
 
 
 def rehearse(
-    before: Schema, after: Schema, migration: Plan, *, server_dsn: str | None = None
+    before: Schema,
+    after: Schema,
+    migration: Plan,
+    *,
+    server_dsn: str | None = None,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> RehearsalResult:
-    """Run ``migration`` up and down on scratch databases and compare with the designs."""
-    server = server_dsn or pgserver.server_dsn()
+    """Run ``migration`` up and down on scratch databases and compare with the designs.
+
+    Never raises for what the designs hold: a failure, a timeout or an unavailable server is
+    a failed result whose first difference says why.
+    """
+    deadline = time.monotonic() + timeout_s
     log: list[str] = []
-    with _databases(server, 3) as (work, after_db, before_db):
-        for which, schema, dsn in (("before", before, work), ("before", before, before_db)):
-            try:
-                pgserver.apply_sql(dsn, ddl_for(schema))
-            except RuntimeError as exc:
-                return RehearsalResult(False, (ERR_BUILD.format(which=which, error=exc),), (), ())
+    try:
+        server = server_dsn or pgserver.server_dsn()
+        with _databases(server, 3) as dbs:
+            return _rehearse(before, after, migration, dbs, deadline, log)
+    except pgserver.SqlTimeout:
+        message = ERR_TIMEOUT.format(seconds=timeout_s)
+        return RehearsalResult(False, (message,), (), (*log, message))
+    except (psycopg.Error, OSError):
+        logger.exception("rehearsal: the PostgreSQL server is not available")
+        return RehearsalResult(False, (ERR_SERVER,), (), tuple(log))
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise pgserver.SqlTimeout("deadline")
+    return left
+
+
+def _rehearse(
+    before: Schema,
+    after: Schema,
+    migration: Plan,
+    dbs: list[str],
+    deadline: float,
+    log: list[str],
+) -> RehearsalResult:
+    work, after_db, before_db = dbs
+
+    def run(dsn: str, text: str) -> str | None:
+        """The error of running ``text``, or None; a timeout ends the rehearsal."""
         try:
-            pgserver.apply_sql(after_db, ddl_for(after))
-        except RuntimeError as exc:
-            return RehearsalResult(False, (ERR_BUILD.format(which="after", error=exc),), (), ())
-        log.append("built before and after")
+            pgserver.apply_sql(dsn, text, timeout_s=_remaining(deadline))
+        except pgserver.SqlTimeout:
+            raise
+        except RuntimeError as exc:  # SqlError: a safe excerpt
+            return str(exc)
+        return None
+
+    def compare(a: str, b: str, which: str) -> list[str]:
         try:
-            pgserver.apply_sql(work, up_sql(migration))
-        except RuntimeError as exc:
-            log.append(ERR_APPLY.format(script="up.sql", error=exc))
-            return RehearsalResult(False, (log[-1],), (), tuple(log))
-        log.append("up.sql ran")
-        up_diff = catalog_differences(work, after_db)
-        log.append(f"up: {len(up_diff)} difference(s) from after")
-        try:
-            pgserver.apply_sql(work, down_sql(migration))
-        except RuntimeError as exc:
-            log.append(ERR_APPLY.format(script="down.sql", error=exc))
-            return RehearsalResult(False, tuple(up_diff), (log[-1],), tuple(log))
-        log.append("down.sql ran")
-        down_diff = catalog_differences(work, before_db)
-        log.append(f"down: {len(down_diff)} difference(s) from before")
+            return catalog_differences(a, b, timeout_s=_remaining(deadline))
+        except pgserver.SqlTimeout:
+            raise
+        except RuntimeError as exc:  # the introspector's errors hide passwords
+            return [ERR_READ.format(which=which, error=exc)]
+
+    for which, schema, dsn in (
+        ("before", before, work),
+        ("before", before, before_db),
+        ("after", after, after_db),
+    ):
+        if error := run(dsn, ddl_for(schema)):
+            return RehearsalResult(False, (ERR_BUILD.format(which=which, error=error),), (), ())
+    log.append("built before and after")
+    if error := run(work, up_sql(migration)):
+        log.append(ERR_APPLY.format(script="up.sql", error=error))
+        return RehearsalResult(False, (log[-1],), (), tuple(log))
+    log.append("up.sql ran")
+    up_diff = compare(work, after_db, "after up.sql")
+    log.append(f"up: {len(up_diff)} difference(s) from after")
+    if error := run(work, down_sql(migration)):
+        log.append(ERR_APPLY.format(script="down.sql", error=error))
+        return RehearsalResult(False, tuple(up_diff), (log[-1],), tuple(log))
+    log.append("down.sql ran")
+    down_diff = compare(work, before_db, "after down.sql")
+    log.append(f"down: {len(down_diff)} difference(s) from before")
     return RehearsalResult(
         not up_diff and not down_diff, tuple(up_diff), tuple(down_diff), tuple(log)
     )

@@ -12,14 +12,12 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-import psycopg
 import pytest
 from fixtures.services import missing_service
 
 from designer.migrate import diff, plan, rehearse
 from designer.schema import model as m
 from designer.schema.sqltext import normalize_expr
-from designer.sql import server as pgserver
 from designer.sql.readers.postgres import import_postgres
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
@@ -161,24 +159,12 @@ def _rename_column(table: m.Table, old: str, new_column: m.Column) -> m.Table:
     )
 
 
-def _ensure_graphile_roles(server_dsn: str) -> None:
-    """graphile_starter grants to roles its prelude creates; roles are cluster-wide."""
-    with psycopg.connect(server_dsn) as conn:
-        found = conn.execute(
-            "SELECT 1 FROM pg_roles WHERE rolname = 'graphile_starter_visitor'"
-        ).fetchone()
-    if not found:
-        with pgserver.scratch_database(server_dsn, prefix="erd_prelude") as dsn:
-            pgserver.apply_sql(dsn, (CORPUS / "graphile_starter.prelude.sql").read_text())
-
-
+@pytest.mark.usefixtures("corpus_setup")  # roles graphile_starter grants to
 @pytest.mark.parametrize("name", FILES)
 def test_generated_changes_on_a_corpus_schema_rehearse_up_and_down(name: str, pg_server_dsn: str):
     path = CORPUS / name
     if not path.exists():
         missing_service(f"The corpus file {path}")
-    if name == "graphile_starter.sql":
-        _ensure_graphile_roles(pg_server_dsn)
     before = import_postgres(path.read_text(encoding="utf-8")).schema
     after, renames = generated_changes(before)
     migration = plan(diff(before, after, renames=renames), allow_destructive=True)

@@ -60,5 +60,5 @@ def test_audit_log_records_insert_update_and_delete(pg_db):
         assert history[1][3]["name"] is None and history[1][4]["name"] == "Ann"
         assert history[2][4] is None
         (by, pk) = conn.execute("SELECT changed_by, row_pk FROM audit_log LIMIT 1").fetchone()
-        assert by == "postgres" and pk == {"id": cid}
+        assert by == conn.info.user and pk == {"id": cid}
         assert rowcount(conn, result.example_queries[1]) == 3

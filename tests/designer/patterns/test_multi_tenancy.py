@@ -13,7 +13,9 @@ from designer.patterns.base import ERR_ALREADY_APPLIED, PatternError
 from designer.patterns.multi_tenancy import apply_multi_tenancy
 from designer.schema.model import Column, ForeignKey, IndexPart, Table
 from designer.schema.sqltext import normalize_expr
-from tests.designer.patterns.shop import build, rowcount, run, shop
+from designer.sql import server as pgserver
+from designer.sql.export_postgres import export_postgres
+from tests.designer.patterns.shop import rowcount, run, shop
 
 
 def test_multi_tenancy_on_every_table_scopes_keys_foreign_keys_and_rls():
@@ -77,26 +79,28 @@ def test_multi_tenancy_keeps_set_null_from_nulling_the_tenant():
 
 
 @pytest.fixture
-def roles(pg_db: str) -> Iterator[dict[str, str]]:
+def roles(pg_db_admin: str) -> Iterator[dict[str, str]]:
     """An owner and an application role (not superusers), dropped after the test."""
     suffix = uuid.uuid4().hex[:8]
     names = {"owner": f"app_owner_{suffix}", "app": f"app_user_{suffix}"}
-    with psycopg.connect(pg_db, autocommit=True) as conn:
+    with psycopg.connect(pg_db_admin, autocommit=True) as conn:
         for name in names.values():
             conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
     yield names
-    with psycopg.connect(pg_db, autocommit=True) as conn:
+    with psycopg.connect(pg_db_admin, autocommit=True) as conn:
         for name in names.values():
             conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
             conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
 
 
 @pytest.mark.slow
-def test_multi_tenancy_isolates_tenants_even_for_the_owner(pg_db, roles):
+def test_multi_tenancy_isolates_tenants_even_for_the_owner(pg_db, pg_db_admin, roles):
     result = apply_multi_tenancy(shop())
     make_tenant, set_tenant, select_rows = result.example_queries
     owner, app = (sql.Identifier(roles[k]) for k in ("owner", "app"))
-    with build(pg_db, result) as conn:
+    # the design is built by its sandbox role; the test acts as a superuser would
+    pgserver.apply_sql(pg_db, export_postgres(result.schema).text)
+    with psycopg.connect(pg_db_admin, autocommit=True) as conn:
         t1 = run(conn, make_tenant, "Acme")[0][0]
         t2 = run(conn, make_tenant, "Globex")[0][0]
         for table in ("customers", "orders", "prices"):

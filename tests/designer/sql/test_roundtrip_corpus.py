@@ -28,6 +28,7 @@ import difflib
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,7 +55,7 @@ CORPUS: dict[str, tuple[str, ...]] = {
     "openstreetmap_website.sql": (),
     "graphile_starter.sql": (),
 }
-# cluster-wide set-up (roles) run before the file; idempotent
+# cluster-wide set-up (roles) run before the file by the maintenance role; idempotent
 PRELUDES = {"graphile_starter.sql": "graphile_starter.prelude.sql"}
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.sql"))
 CASES = [f"corpus:{n}" for n in CORPUS] + FIXTURE_NAMES
@@ -123,9 +124,9 @@ def _import(name: str, text: str) -> Schema:
 
 @pytest.mark.parametrize("case", _params("file"))
 def test_file_import_export_gives_the_same_catalog(
-    case: str, corpus_dir: Path, pg_server_dsn: str
+    case: str, corpus_dir: Path, pg_server_dsn: str, corpus_setup: Callable[[str], str]
 ) -> None:
-    sources = _sources(case, corpus_dir, pg_server_dsn)
+    sources = [(n, corpus_setup(t)) for n, t in _sources(case, corpus_dir, pg_server_dsn)]
     with (
         pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
         pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_b") as b,
@@ -139,9 +140,9 @@ def test_file_import_export_gives_the_same_catalog(
 
 @pytest.mark.parametrize("case", _params("dump"))
 def test_dump_import_export_gives_the_same_catalog(
-    case: str, corpus_dir: Path, pg_server_dsn: str
+    case: str, corpus_dir: Path, pg_server_dsn: str, corpus_setup: Callable[[str], str]
 ) -> None:
-    sources = _sources(case, corpus_dir, pg_server_dsn)
+    sources = [(n, corpus_setup(t)) for n, t in _sources(case, corpus_dir, pg_server_dsn)]
     with (
         pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_a") as a,
         pgserver.scratch_database(pg_server_dsn, prefix="erd_rt_d") as d,
@@ -156,9 +157,9 @@ def test_dump_import_export_gives_the_same_catalog(
 
 @pytest.mark.parametrize("case", _params("live"))
 def test_live_import_export_gives_the_same_catalog(
-    case: str, corpus_dir: Path, pg_server_dsn: str
+    case: str, corpus_dir: Path, pg_server_dsn: str, corpus_setup: Callable[[str], str]
 ) -> None:
-    sources = _sources(case, corpus_dir, pg_server_dsn)
+    sources = [(n, corpus_setup(t)) for n, t in _sources(case, corpus_dir, pg_server_dsn)]
     # what introspection does not read but tables and views need: functions, types
     pre: list[RawStatement] = [
         r
