@@ -131,6 +131,8 @@ CACHES = {
 ERD_MAX_UPLOAD_BYTES = int(os.environ.get("ERD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ERD_MAX_UPLOAD_BYTES + 1024 * 1024
 ERD_DOT_TIMEOUT_SECONDS = float(os.environ.get("ERD_DOT_TIMEOUT_SECONDS", 60))
+# The deadline of one rehearsal (every psql run in the sandbox together).
+ERD_SANDBOX_TIMEOUT_SECONDS = float(os.environ.get("ERD_SANDBOX_TIMEOUT_SECONDS", 120))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

@@ -3,6 +3,11 @@
 The DSN is used once, to read the database (read-only, with a timeout); the schema read is
 kept in the cache under a random token so the page can be re-drawn with the renames the user
 confirms. Renames are never guessed silently: likely ones are offered as suggestions.
+
+Roles: reading a live database makes the server connect to a host the user names and plans a
+change to the design, so it is an editor's work. A rehearsal runs the design's SQL on the
+server's PostgreSQL and holds a worker until it ends, so it is for those who judge plans
+(reviewers and up); viewers read the plan.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,7 +53,7 @@ def _live_schema(request: HtmxHttpRequest, token: str):
 @require_http_methods(["GET", "POST"])
 def compare_live(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """GET: the form. POST: read the database (dsn) or re-compare with confirmed renames (token)."""
-    access = project_access(request.user, slug, Role.VIEWER)
+    access = project_access(request.user, slug, Role.EDITOR)
     context: dict[str, Any] = _context(access, page_title="Compare with a live database")
     if request.method == "GET":
         return page(request, LIVE, "live", context)
@@ -92,7 +98,7 @@ def compare_live(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def version_rehearse(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Run the plan between two versions up and down on a scratch PostgreSQL; show the result."""
-    access = project_access(request.user, slug, Role.VIEWER)
+    access = project_access(request.user, slug, Role.REVIEWER)
     base, target = _names(access, request.POST)
     if not base:
         return HttpResponse(ERR_REHEARSE_BASE, status=422, content_type="text/plain; charset=utf-8")
@@ -101,6 +107,7 @@ def version_rehearse(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         version_schema(access.project, base),
         version_schema(access.project, target),
         comparison.plan,
+        timeout_s=settings.ERD_SANDBOX_TIMEOUT_SECONDS,
     )
     context = {"project": access.project, "result": result, "base": base, "target": target}
     return page(request, "projects/_rehearsal.html", "rehearsal", context)

@@ -84,8 +84,10 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "version_compare": (VIEW, None),
     "version_migration": (VIEW, None),
     "version_restore": (None, EDIT),
-    "version_compare_live": (VIEW, VIEW),
-    "version_rehearse": (None, VIEW),
+    # connects to a host the user names, to plan a change: an editor's work (issue 18)
+    "version_compare_live": (EDIT, EDIT),
+    # runs the design's SQL on the server's PostgreSQL: for those who judge plans (issue 18)
+    "version_rehearse": (None, REVIEW),
     "comments": (VIEW, REVIEW),
     "comment_reply": (None, REVIEW),
     "comment_resolve": (None, REVIEW),

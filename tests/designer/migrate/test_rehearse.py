@@ -7,6 +7,9 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+import uuid
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -14,9 +17,16 @@ import pytest
 
 from designer.migrate.diff import diff
 from designer.migrate.planner import Plan, plan
-from designer.migrate.rehearse import rehearse, schema_from_sql
+from designer.migrate.rehearse import (
+    ERR_BUILD,
+    ERR_SERVER,
+    ERR_TIMEOUT,
+    rehearse,
+    schema_from_sql,
+)
 from designer.migrate.render import up_sql
-from designer.schema.model import Schema
+from designer.schema.model import RawStatement, Schema
+from designer.sql import server as pgserver
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "before.sql").exists())
@@ -125,3 +135,59 @@ def test_allowed_exceptions_are_all_still_needed(tmp_path: Path) -> None:
     for case, rules in ALLOWED.items():
         found = {rule for _, rule in _squawk(up_sql(load(case)[2]), tmp_path)}
         assert set(rules) <= found, case
+
+
+# -- the sandbox and its limits (issue 18) ---------------------------------------------------
+
+
+def _with_raw(schema: Schema, statement: str) -> Schema:
+    return replace(schema, raw=(*schema.raw, RawStatement(sql=statement)))
+
+
+def test_a_design_that_sleeps_fails_the_rehearsal_at_its_deadline(pg_server_dsn: str) -> None:
+    before, after, migration = load("add_check")
+    sleepy = _with_raw(
+        before, "DO $$ BEGIN SET statement_timeout = 0; PERFORM pg_sleep(400); END $$"
+    )
+    started = time.monotonic()
+    result = rehearse(sleepy, after, migration, server_dsn=pg_server_dsn, timeout_s=3)
+    assert time.monotonic() - started < 20
+    assert not result.passed
+    assert result.up_differences == (ERR_TIMEOUT.format(seconds=3),)
+
+
+@pytest.mark.parametrize("which", ["before", "after"])
+def test_a_statement_past_the_sandbox_timeout_fails_with_a_clear_message(
+    which: str, pg_server_dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pgserver, "STATEMENT_TIMEOUT", "1s")
+    before, after, migration = load("add_check")
+    sleep = "SELECT pg_sleep(400)"
+    if which == "before":
+        before = _with_raw(before, sleep)
+    else:
+        after = _with_raw(after, sleep)
+    started = time.monotonic()
+    result = rehearse(before, after, migration, server_dsn=pg_server_dsn, timeout_s=60)
+    assert time.monotonic() - started < 20
+    error = pgserver.ERR_STATEMENT_TIMEOUT.format(timeout="1s")
+    assert result.up_differences == (ERR_BUILD.format(which=which, error=error),)
+
+
+def test_a_design_that_escapes_fails_and_leaves_no_trace(pg_server_dsn: str) -> None:
+    marker = Path(f"/tmp/erd-rehearse-escape-{uuid.uuid4().hex}")
+    before, after, migration = load("add_check")
+    evil = _with_raw(
+        after, f"DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch {marker}'''; END $$"
+    )
+    result = rehearse(before, evil, migration, server_dsn=pg_server_dsn)
+    assert not result.passed
+    assert "pg_execute_server_program" in result.up_differences[0]
+    assert not marker.exists()
+
+
+def test_an_unavailable_server_is_a_failed_rehearsal_not_an_exception() -> None:
+    before, after, migration = load("add_check")
+    result = rehearse(before, after, migration, server_dsn="postgresql://u@127.0.0.1:1/postgres")
+    assert not result.passed
+    assert result.up_differences == (ERR_SERVER,)
