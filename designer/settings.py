@@ -131,6 +131,17 @@ CACHES = {
 ERD_MAX_UPLOAD_BYTES = int(os.environ.get("ERD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ERD_MAX_UPLOAD_BYTES + 1024 * 1024
 ERD_DOT_TIMEOUT_SECONDS = float(os.environ.get("ERD_DOT_TIMEOUT_SECONDS", 60))
+# Hosts a user's DSN may reach (import from / compare with a live database): comma-separated
+# host names, IPs or networks, each with an optional :port (designer/sql/live_dsn.py). DENY
+# unset: loopback, "this host" and link-local; "*" denies all that ALLOW does not name.
+ERD_LIVE_DSN_ALLOW = [
+    h.strip() for h in os.environ.get("ERD_LIVE_DSN_ALLOW", "").split(",") if h.strip()
+]
+ERD_LIVE_DSN_DENY = (
+    [h.strip() for h in os.environ["ERD_LIVE_DSN_DENY"].split(",") if h.strip()]
+    if "ERD_LIVE_DSN_DENY" in os.environ
+    else None
+)
 # The deadline of one rehearsal (every psql run in the sandbox together).
 ERD_SANDBOX_TIMEOUT_SECONDS = float(os.environ.get("ERD_SANDBOX_TIMEOUT_SECONDS", 120))
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
+import psycopg.conninfo
 import pytest
 from fixtures.services import missing_service
 from psycopg import sql
@@ -79,3 +80,13 @@ def corpus_setup(pg_server_dsn: str, monkeypatch: pytest.MonkeyPatch) -> Callabl
                 conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
     monkeypatch.setenv("ERD_SANDBOX_ROLES", ",".join(CORPUS_ROLES))
     return lambda text: re.sub(r"\bOWNER TO postgres;", "OWNER TO CURRENT_USER;", text)
+
+
+@pytest.fixture
+def live_pg_allowed(settings, pg_server_dsn: str) -> None:
+    """Let users' live DSNs reach the session's server (its socket directory, or host:port),
+    which the default policy refuses: sockets and loopback are never open to users."""
+    params = psycopg.conninfo.conninfo_to_dict(pg_server_dsn)
+    host = str(params.get("host") or "")
+    port = params.get("port") or 5432
+    settings.ERD_LIVE_DSN_ALLOW = [host if host.startswith("/") else f"{host}:{port}"]

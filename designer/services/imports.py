@@ -6,10 +6,22 @@ the browser and the CLI refuse bad input with the same messages.
 
 from __future__ import annotations
 
+import logging
+import os
+
 from django.conf import settings
+from psycopg import conninfo
 
 from designer.schema.model import Schema
 from designer.services.schema import schema_replace
+from designer.sql.live_dsn import (
+    DEFAULT_DENY,
+    ERR_UNREACHABLE,
+    LiveDsnError,
+    LivePolicy,
+    check_live_dsn,
+    reserved_hosts,
+)
 from designer.sql.readers.report import (
     ImportReport,
     ImportResult,
@@ -17,6 +29,8 @@ from designer.sql.readers.report import (
     count_objects,
 )
 from projects.models import Actor, Project
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("auto", "postgres", "mysql", "sqlite", "tsql", "dbml")
 FORMAT_LABELS = {
@@ -86,16 +100,51 @@ def import_text(text: str, fmt: str = "auto", *, filename: str | None = None) ->
     return import_sql_dialect(text, fmt, source_name=source)  # type: ignore[arg-type]
 
 
-def import_live(dsn: str) -> ImportResult:
-    """Read a live PostgreSQL database (read-only, with a statement timeout)."""
-    from designer.sql.readers.live import introspect, mask_dsn
+def live_policy() -> LivePolicy:
+    """Which hosts a user's DSN may reach: the settings, and never our own databases."""
+    db = settings.DATABASES["default"]
+    own = None
+    if "postgresql" in db["ENGINE"] and db.get("HOST"):
+        own = conninfo.make_conninfo("", host=db["HOST"], port=str(db.get("PORT") or 5432))
+    deny = settings.ERD_LIVE_DSN_DENY
+    return LivePolicy(
+        allow=tuple(settings.ERD_LIVE_DSN_ALLOW),
+        deny=DEFAULT_DENY if deny is None else tuple(deny),
+        reserved=reserved_hosts(os.environ.get("ERD_PG_DSN"), own),
+    )
 
+
+def import_live(dsn: str, *, checked: bool = True) -> ImportResult:
+    """Read a live PostgreSQL database (read-only, with a statement timeout).
+
+    ``checked`` (the browser): the DSN must pass ``designer.sql.live_dsn`` under
+    ``live_policy()``, and a failed connection is one generic message (the driver's detail goes
+    to the log), so the server cannot be used to probe hosts and ports. The CLI, run by the
+    operator, passes ``checked=False``.
+    """
+    from designer.sql.readers.live import ConnectError, introspect, mask_dsn
+
+    target = dsn
+    if checked:
+        try:
+            target = check_live_dsn(dsn, live_policy())
+        except LiveDsnError as exc:
+            raise SchemaImportError(str(exc)) from None
     try:
-        schema = introspect(dsn)
+        schema = introspect(target)
+    except ConnectError as exc:
+        if not checked:
+            raise SchemaImportError(str(exc)) from None
+        logger.info("live import: %s", exc)
+        raise SchemaImportError(ERR_UNREACHABLE.format(target=mask_dsn(dsn))) from None
     except SchemaImportError:
         raise
-    except Exception as exc:  # any connection or catalog error, shown with the password masked
-        message = str(exc).replace(dsn, mask_dsn(dsn)).strip().splitlines()
+    except Exception as exc:  # any catalog error, shown with the password masked
+        message = (
+            (str(exc).replace(mask_dsn(target), mask_dsn(dsn)).replace(dsn, mask_dsn(dsn)))
+            .strip()
+            .splitlines()
+        )
         raise SchemaImportError(
             f"Could not read {mask_dsn(dsn)}: {message[0] if message else exc}"
         ) from None

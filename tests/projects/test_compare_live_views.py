@@ -24,6 +24,7 @@ def project(client, django_user_model):
     return Project.objects.get(slug="demo")
 
 
+@pytest.mark.usefixtures("live_pg_allowed")
 def test_live_database_behind_the_design_gets_a_plan_and_rename_suggestions(client, project, pg_db):
     # The live database is the demo with an older column name and without the reviews table.
     old = export_postgres(demo_schema()).text.replace("full_name", "name_of_customer")

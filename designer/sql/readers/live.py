@@ -103,6 +103,10 @@ class IntrospectionError(RuntimeError):
     """Connecting to or reading the database failed; the message never holds a password."""
 
 
+class ConnectError(IntrospectionError):
+    """Connecting failed before any query; the driver's detail may tell a port's state."""
+
+
 # -- DSN handling -------------------------------------------------------------
 
 
@@ -157,7 +161,7 @@ def read_only_connection(
             kwargs["connect_timeout"] = DEFAULT_CONNECT_TIMEOUT_S
         conn = psycopg.connect(dsn, **kwargs)
     except psycopg.Error as exc:
-        raise IntrospectionError(
+        raise ConnectError(
             ERR_CONNECT.format(dsn=mask_dsn(dsn), error=_scrub(str(exc), dsn))
         ) from None
     try:

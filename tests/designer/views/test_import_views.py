@@ -103,6 +103,7 @@ def test_confirm_with_a_stolen_or_expired_token_does_nothing(client, user, djang
     assert not Project.objects.filter(name="Stolen").exists()
 
 
+@pytest.mark.usefixtures("live_pg_allowed")
 def test_live_database_import_replaces_the_design(client, user, pg_db):
     pgserver.apply_sql(pg_db, "CREATE TABLE live_one (id bigint PRIMARY KEY, note text);")
     project = project_create(owner=user, name="Live")
