@@ -26,8 +26,55 @@ WARN_IDENT_RESERVED = "“{name}” is a reserved word in PostgreSQL; it will al
 WARN_IDENT_QUOTED = "“{name}” is not lower-case snake_case; it will have to be quoted in SQL."
 
 
+# How deeply an expression, type or query may nest (operators, calls, sub-expressions). The
+# printers here, sqlglot's and the exporters recurse once per level; PostgreSQL itself stops
+# near a few thousand. Real schemas stay far below this, so deeper text is refused up front
+# and nothing downstream ever meets it.
+MAX_NESTING = 100
+ERR_TOO_DEEP = (
+    "This SQL nests more than {limit} levels deep (operators, calls or parentheses inside one"
+    " another); simplify it or split it into several."
+)
+
+
 class SqlTextError(ValueError):
     """User-supplied SQL text (an expression or a type) that PostgreSQL's parser rejects."""
+
+
+def nesting(node: object) -> int:
+    """How many parse-tree nodes deep ``node`` goes (iteratively: any depth is safe)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, list | tuple):
+            stack.extend((item, depth) for item in current)
+            continue
+        if not isinstance(current, ast.Node):
+            continue
+        deepest = max(deepest, depth)
+        for name in current:
+            value = getattr(current, name, None)
+            if isinstance(value, ast.Node | list | tuple):
+                stack.append((value, depth + 1))
+    return deepest
+
+
+def _parse(sql: str, error_prefix: str) -> tuple[ast.RawStmt, ...]:
+    """pglast.parse_sql with every failure a SqlTextError (``error_prefix`` + the parser's
+    message); deep nesting refused."""
+    try:
+        stmts = pglast.parse_sql(sql)
+    except pglast.parser.ParseError as exc:
+        # PostgreSQL's own limits: its stack depth, and its grammar's parser stack
+        if str(exc.args[0]).startswith(("stack depth limit exceeded", "memory exhausted")):
+            raise SqlTextError(ERR_TOO_DEEP.format(limit=MAX_NESTING)) from None
+        raise SqlTextError(f"{error_prefix}{exc.args[0]}") from None
+    except RecursionError:
+        raise SqlTextError(ERR_TOO_DEEP.format(limit=MAX_NESTING)) from None
+    if any(nesting(s.stmt) > MAX_NESTING + 2 for s in stmts):  # + SELECT and its target
+        raise SqlTextError(ERR_TOO_DEEP.format(limit=MAX_NESTING))
+    return tuple(stmts)
 
 
 def needs_quoting(name: str) -> bool:
@@ -164,6 +211,22 @@ def format_type_name(type_name: ast.TypeName) -> str:
     return text
 
 
+def too_deep(text: str) -> bool:
+    """Whether SQL text (an expression, or whole statements) nests deeper than the designer
+    reads; text PostgreSQL cannot parse at all is not "too deep"."""
+    if len(text) < MAX_NESTING:  # every level costs at least one character
+        return False
+    for sql in (f"SELECT {text}", text):
+        try:
+            _parse(sql, "")
+        except SqlTextError as exc:
+            if str(exc) == ERR_TOO_DEEP.format(limit=MAX_NESTING):
+                return True
+            continue
+        return False
+    return False
+
+
 @lru_cache(maxsize=4096)
 def normalize_type(text: str) -> str:
     """Canonical spelling of a PostgreSQL type: ``varchar(20)`` -> ``character varying(20)``.
@@ -175,12 +238,7 @@ def normalize_type(text: str) -> str:
         raise SqlTextError("A column needs a type.")
     if ";" in text or "--" in text or "/*" in text:
         raise SqlTextError(f"“{text}” is not a type.")
-    try:
-        stmts = pglast.parse_sql(f"SELECT NULL::{text}")
-    except pglast.parser.ParseError as exc:
-        raise SqlTextError(
-            f"“{text}” is not a type PostgreSQL understands: {exc.args[0]}"
-        ) from None
+    stmts = _parse(f"SELECT NULL::{text}", f"“{text}” is not a type PostgreSQL understands: ")
     if len(stmts) != 1:
         raise SqlTextError(f"“{text}” is not a type.")
     stmt = stmts[0].stmt
@@ -210,10 +268,7 @@ def normalize_expr(text: str) -> str:
     text = text.strip()
     if not text:
         raise SqlTextError("The expression is empty.")
-    try:
-        stmts = pglast.parse_sql(f"SELECT {text}")
-    except pglast.parser.ParseError as exc:
-        raise SqlTextError(f"PostgreSQL cannot parse “{text}”: {exc.args[0]}") from None
+    stmts = _parse(f"SELECT {text}", f"PostgreSQL cannot parse “{text}”: ")
     stmt = stmts[0].stmt if len(stmts) == 1 else None
     targets = getattr(stmt, "targetList", None)
     if (
@@ -243,10 +298,7 @@ def normalize_expr(text: str) -> str:
 def normalize_query(text: str) -> str:
     """A SELECT (view body) printed canonically by the parser."""
     text = text.strip().rstrip(";")
-    try:
-        stmts = pglast.parse_sql(text)
-    except pglast.parser.ParseError as exc:
-        raise SqlTextError(f"PostgreSQL cannot parse the query: {exc.args[0]}") from None
+    stmts = _parse(text, "PostgreSQL cannot parse the query: ")
     if len(stmts) != 1 or type(stmts[0].stmt).__name__ != "SelectStmt":
         raise SqlTextError("A view needs exactly one SELECT query.")
     return str(RawStream()(stmts[0].stmt))  # type: ignore[arg-type]

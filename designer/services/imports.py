@@ -6,13 +6,15 @@ the browser and the CLI refuse bad input with the same messages.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 
 from django.conf import settings
 from psycopg import conninfo
 
-from designer.schema.model import Schema
+from designer.schema.model import RawStatement, Schema
+from designer.schema.sqltext import ERR_TOO_DEEP, MAX_NESTING, too_deep
 from designer.services.schema import schema_replace
 from designer.sql.live_dsn import (
     DEFAULT_DENY,
@@ -87,6 +89,36 @@ def import_text(text: str, fmt: str = "auto", *, filename: str | None = None) ->
     if fmt == "auto":
         fmt = detect(text, filename)
     source = filename or "<input>"
+    try:
+        result = _read(text, fmt, source)
+    except RecursionError:
+        # a reader or printer met SQL nested deeper than Python's stack allows
+        raise SchemaImportError(ERR_TOO_DEEP.format(limit=MAX_NESTING)) from None
+    _refuse_deep(result.schema)
+    return result
+
+
+def _refuse_deep(schema: Schema) -> None:
+    """Refuse a schema holding an expression nested deeper than the editor accepts: what
+    reads, prints and translates designs recurses once per level."""
+    stack: list[object] = [schema]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if too_deep(item):
+                shown = " ".join(item.split())
+                shown = shown if len(shown) <= 60 else shown[:59] + "…"
+                raise SchemaImportError(f"“{shown}”: {ERR_TOO_DEEP.format(limit=MAX_NESTING)}")
+        elif isinstance(item, tuple | list):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, RawStatement):
+            # raw statements travel verbatim; comments are prose
+            stack.extend(
+                getattr(item, f.name) for f in dataclasses.fields(item) if f.name != "comment"
+            )
+
+
+def _read(text: str, fmt: str, source: str) -> ImportResult:
     if fmt == "postgres":
         from designer.sql.readers.postgres import import_postgres
 
@@ -132,6 +164,7 @@ def import_live(dsn: str, *, checked: bool = True) -> ImportResult:
             raise SchemaImportError(str(exc)) from None
     try:
         schema = introspect(target)
+        _refuse_deep(schema)
     except ConnectError as exc:
         if not checked:
             raise SchemaImportError(str(exc)) from None

@@ -284,6 +284,12 @@ class PortableDialect(Dialect):
     def expression(self, text: str, *, replace_value: str | None = None) -> str | None:
         """A PostgreSQL expression in this dialect, or None when it cannot be written."""
         try:
+            return self._expression(text, replace_value)
+        except RecursionError:  # nested deeper than sqlglot's recursion goes: not writable
+            return None
+
+    def _expression(self, text: str, replace_value: str | None) -> str | None:
+        try:
             node = sqlglot.parse_one(text, read="postgres")
         except SqlglotError:
             return None
@@ -705,7 +711,7 @@ class _Translator:
     def default(self, text: str, type_text: str, target: str, col: Column) -> str | None:
         try:
             node = sqlglot.parse_one(text, read="postgres")
-        except SqlglotError:
+        except (SqlglotError, RecursionError):
             node = None
         core = _strip_casts(node) if node is not None else None
         result: str | None = None
@@ -870,6 +876,12 @@ class _Translator:
 
     def view_query(self, v: View, available: set[tuple[str, str]]) -> tuple[str, str | None]:
         try:
+            return self._view_query(v, available)
+        except RecursionError:
+            return "its query nests too deeply", None
+
+    def _view_query(self, v: View, available: set[tuple[str, str]]) -> tuple[str, str | None]:
+        try:
             node = sqlglot.parse_one(v.query, read="postgres")
         except SqlglotError:
             return "sqlglot cannot read its query", None
@@ -940,9 +952,9 @@ def _replace_value_pg(expression: str, column: str) -> str:
     """A domain CHECK body with VALUE replaced by ``column`` (still PostgreSQL text)."""
     try:
         node = sqlglot.parse_one(expression, read="postgres")
-    except SqlglotError:
+        return node.transform(lambda n: _replace_value(n, column)).sql("postgres")
+    except (SqlglotError, RecursionError):
         return expression
-    return node.transform(lambda n: _replace_value(n, column)).sql("postgres")
 
 
 # -- the exporters --------------------------------------------------------------------------
