@@ -313,6 +313,7 @@ def share_link_project(token: str) -> Project | None:
 ERR_REVIEW_NO_REVIEWERS = "Name at least one reviewer."
 ERR_REVIEWER_ROLE = "{user} cannot review: reviewers need the reviewer, editor or owner role."
 ERR_NOT_A_REVIEWER = "You are not a reviewer of this request."
+ERR_OWN_REVIEW = "You asked for this review; someone else has to approve it."
 
 
 @transaction.atomic
@@ -371,6 +372,9 @@ def review_decide(*, review, reviewer, decision: str, note: str = "") -> str:
     if assignment is None:
         raise ProjectError(ERR_NOT_A_REVIEWER, "decision")
     ReviewerDecision(decision)
+    # the point of a review is a second pair of eyes; asking for changes to one's own is fine
+    if decision == ReviewerDecision.APPROVED and review.author_id == reviewer.pk:
+        raise ProjectError(ERR_OWN_REVIEW, "decision")
     assignment.decision, assignment.note, assignment.decided_at = (
         decision,
         note.strip(),

@@ -9,6 +9,7 @@ escaped for the target format.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -260,13 +261,28 @@ def document_blocks(
 
 # -- Markdown ---------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*[]|"})
+# Inline Markdown: code, emphasis, links/images, table cells, strikethrough, escapes. An
+# underscore inside a word (created_at) never emphasises, so it stays readable.
+_MD_INLINE = re.compile(r"[\\`*\[\]|~!]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# What makes a line a heading, quote, list item, setext underline or thematic break.
+_MD_LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 
 
 def md_text(text: str) -> str:
-    """User text as literal Markdown: HTML and Markdown punctuation escaped, one line."""
-    text = html.escape(text, quote=False).translate(_MD_SPECIAL)
-    return text.replace("\r\n", "\n").replace("\n", "<br>")
+    """User text as literal Markdown on one line: HTML escaped, inline punctuation and
+    anything that would start a block at the beginning backslash-escaped."""
+    text = html.escape(text, quote=False)
+    text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+    # leading spaces would make an indented code block; a character reference does not
+    stripped = text.lstrip(" \t")
+    if stripped != text:
+        text = "&#32;" + stripped
+    match = _MD_LINE_START.match(text)
+    if match and match.group(1)[0].isdigit():
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return _MD_LINE_START.sub(lambda m: "\\" + m.group(1), text)
 
 
 def _fence(text: str) -> str:
@@ -281,7 +297,9 @@ def to_markdown(blocks: list[Block]) -> str:
     out: list[str] = []
     for b in blocks:
         if isinstance(b, Heading):
-            out.append("#" * b.level + " " + md_text(b.text).replace("#", "\\#"))
+            # a run of # ends a heading: escape those md_text left (not \# or &#32;)
+            text = re.sub(r"(?<![\\&])#", r"\\#", md_text(b.text.strip()))
+            out.append("#" * b.level + " " + text)
         elif isinstance(b, Paragraph):
             out.append(md_text(b.text))
         elif isinstance(b, Bullets):
@@ -298,7 +316,10 @@ def to_markdown(blocks: list[Block]) -> str:
             src = b.src.replace(" ", "%20").replace(")", "%29").replace("(", "%28")
             out.append(f"![{md_text(b.alt)}]({src})")
         elif isinstance(b, Embedded):
-            out.append(b.markdown.strip())
+            # Other parts' Markdown carries names as they are: shown as text, as in HTML.
+            text = b.markdown.strip()
+            fence = _fence(text)
+            out.append(f"{fence}markdown\n{text}\n{fence}")
     return "\n\n".join(out) + "\n"
 
 
