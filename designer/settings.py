@@ -142,6 +142,12 @@ ERD_LIVE_DSN_DENY = (
     if "ERD_LIVE_DSN_DENY" in os.environ
     else None
 )
+# Sign-in rate limits (designer/security/login.py), counted in the cache.
+ERD_LOGIN_FAILURES_PER_USER = int(os.environ.get("ERD_LOGIN_FAILURES_PER_USER", 10))
+ERD_LOGIN_FAILURES_PER_IP = int(os.environ.get("ERD_LOGIN_FAILURES_PER_IP", 50))
+ERD_LOGIN_WINDOW_SECONDS = int(os.environ.get("ERD_LOGIN_WINDOW_SECONDS", 15 * 60))
+# Behind a proxy: the request header holding the client address, e.g. HTTP_X_FORWARDED_FOR.
+ERD_CLIENT_IP_HEADER = os.environ.get("ERD_CLIENT_IP_HEADER", "")
 # The deadline of one rehearsal (every psql run in the sandbox together).
 ERD_SANDBOX_TIMEOUT_SECONDS = float(os.environ.get("ERD_SANDBOX_TIMEOUT_SECONDS", 120))
 

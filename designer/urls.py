@@ -7,6 +7,7 @@ the /s/<token>/ views are public (no login) and open only the one project the to
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from designer.security import login
 from designer.views import (
     advisor,
     columns,
@@ -155,7 +156,7 @@ shared_patterns = [
 ]
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", project_views.project_list, name="project_list"),
     path("projects/new/", project_views.project_create_view, name="project_create"),
