@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Before Django reads its settings: a private database and cache, the test client's host.
 os.environ["ERD_VAR_DIR"] = tempfile.mkdtemp(prefix="erd-bench-large-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
+os.environ.setdefault("DEBUG", "true")  # not manage.py: DEBUG would default off (settings.py)
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
 os.environ.pop("DATABASE_URL", None)
 

@@ -1,10 +1,12 @@
 """Settings read from the environment: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS.
 
-With nothing set, the app runs on a SQLite file under ``var/`` with DEBUG on,
-which is what ``make run`` wants on a laptop.
+With nothing set, ``manage.py`` commands (``make run``) and the tests run on a SQLite file
+under ``var/`` with DEBUG on; any other process (gunicorn, uwsgi, daphne, uvicorn...) runs with
+DEBUG off and refuses to start without SECRET_KEY.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -21,7 +23,18 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("DEBUG", True)
+def _development_process() -> bool:
+    """Started through manage.py / django-admin, or running the tests: DEBUG may default on.
+    A production server (gunicorn designer.wsgi and friends) is anything else."""
+    first = sys.argv[0] if sys.argv else ""
+    return (
+        Path(first).name in {"manage.py", "django-admin"}
+        or first.endswith(os.path.join("django", "__main__.py"))
+        or "pytest" in sys.modules
+    )
+
+
+DEBUG = _env_bool("DEBUG", _development_process())
 SECRET_KEY = os.environ.get("SECRET_KEY") or ("dev-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
@@ -48,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "designer.security.csp.ContentSecurityPolicyMiddleware",  # issue 18: CSP on every response
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

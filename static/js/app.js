@@ -197,7 +197,26 @@
     }
   });
 
+  // -- what the Content-Security-Policy keeps out of the markup -------------------------
+  // No inline handlers or style attributes: forms that only drive htmx never submit,
+  // forms marked data-reset-on-success clear after a successful request, and table colours
+  // (validated #rrggbb) are applied from data-color.
+  document.addEventListener("submit", function (e) {
+    if (e.target.matches && e.target.matches("form[data-no-submit]")) e.preventDefault();
+  }, true);
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var form = e.detail.elt;
+    if (form && form.matches && form.matches("form[data-reset-on-success]") && e.detail.xhr.status < 300) form.reset();
+  });
+  function paintSwatches(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("[data-color]").forEach(function (el) {
+      el.style.background = el.getAttribute("data-color");
+    });
+  }
+  document.addEventListener("htmx:load", function (e) { paintSwatches(e.detail.elt); });
+
   document.addEventListener("DOMContentLoaded", function () {
+    paintSwatches(document);
     syncDownloads();
     markSelected();
   });

@@ -45,6 +45,11 @@ def page(browser) -> Iterator[object]:
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Every journey also proves the pages live within the Content-Security-Policy (issue 18).
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and errors.append(f"CSP: {m.text}"),
+    )
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
