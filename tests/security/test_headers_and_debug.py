@@ -121,7 +121,9 @@ def test_gunicorn_without_debug_set_is_not_in_debug(tmp_path: Path) -> None:
         body, status = "", 0
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/static/no-such-file.css", timeout=2)
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/static/no-such-file.css", timeout=2
+                )
             except urllib.error.HTTPError as exc:
                 status, body = exc.code, exc.read().decode()
                 break
