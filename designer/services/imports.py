@@ -7,6 +7,7 @@ the browser and the CLI refuse bad input with the same messages.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 
@@ -101,21 +102,38 @@ def import_text(text: str, fmt: str = "auto", *, filename: str | None = None) ->
 def _refuse_deep(schema: Schema) -> None:
     """Refuse a schema holding an expression nested deeper than the editor accepts: what
     reads, prints and translates designs recurses once per level."""
+
+    def check(text: str) -> None:
+        # every level of nesting costs a character: short text cannot be too deep
+        if len(text) >= MAX_NESTING and too_deep(text):
+            shown = " ".join(text.split())
+            shown = shown if len(shown) <= 60 else shown[:59] + "…"
+            raise SchemaImportError(f"“{shown}”: {ERR_TOO_DEEP.format(limit=MAX_NESTING)}")
+
     stack: list[object] = [schema]
     while stack:
         item = stack.pop()
-        if isinstance(item, str):
-            if too_deep(item):
-                shown = " ".join(item.split())
-                shown = shown if len(shown) <= 60 else shown[:59] + "…"
-                raise SchemaImportError(f"“{shown}”: {ERR_TOO_DEEP.format(limit=MAX_NESTING)}")
-        elif isinstance(item, tuple | list):
-            stack.extend(item)
-        elif dataclasses.is_dataclass(item) and not isinstance(item, RawStatement):
-            # raw statements travel verbatim; comments are prose
-            stack.extend(
-                getattr(item, f.name) for f in dataclasses.fields(item) if f.name != "comment"
-            )
+        for name in _text_fields(type(item)):
+            value = getattr(item, name)
+            if type(value) is str:
+                check(value)
+            elif type(value) is tuple:
+                for element in value:
+                    if type(element) is str:
+                        check(element)
+                    elif _text_fields(type(element)):
+                        stack.append(element)
+            elif _text_fields(type(value)):
+                stack.append(value)
+
+
+@functools.cache
+def _text_fields(cls: type) -> tuple[str, ...]:
+    """Fields of a model class that can hold SQL: raw statements travel verbatim and comments
+    are prose, so neither is read."""
+    if not dataclasses.is_dataclass(cls) or cls is RawStatement:
+        return ()
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in {"comment", "id"})
 
 
 def _read(text: str, fmt: str, source: str) -> ImportResult:
