@@ -305,18 +305,28 @@ def pg_bin(name: str) -> str:
     return found
 
 
-def client_env(dsn: str) -> dict[str, str]:
-    """The environment for psql/pg_dump: the DSN as ``PG*`` variables, none inherited."""
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword", "oauth_client_secret"})
+
+
+def client_connection(dsn: str) -> tuple[list[str], dict[str, str]]:
+    """How psql/pg_dump reach ``dsn``: command-line arguments and an environment with the
+    connection as ``PG*`` variables (none inherited). Nothing secret goes on the command line,
+    which every local user can read; the few parameters without a variable (keepalives,
+    tcp_user_timeout, ...) go there as a ``-d`` connection string."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    rest: dict[str, str] = {}
     for key, value in conninfo.conninfo_to_dict(dsn).items():
         if value is None or value == "":
             continue
-        if key not in _ENV_VARS:
-            raise ValueError(f"connection parameter {key!r} has no environment variable")
-        env[_ENV_VARS[key]] = str(value)
+        if key in _ENV_VARS:
+            env[_ENV_VARS[key]] = str(value)
+        elif key in _SECRET_PARAMETERS:
+            raise ValueError(f"the connection parameter {key!r} cannot be passed safely to psql")
+        else:
+            rest[key] = str(value)
     env.setdefault("PGCONNECT_TIMEOUT", "10")
-    env["PGAPPNAME"] = env.get("PGAPPNAME", "erd-designer")
-    return env
+    env.setdefault("PGAPPNAME", "erd-designer")
+    return (["-d", conninfo.make_conninfo("", **rest)] if rest else []), env
 
 
 def _limit_child() -> None:
@@ -361,14 +371,16 @@ def apply_sql(dsn: str, text: str, *, timeout_s: float | None = None) -> None:
     key = secrets.token_hex(16)
     # pg_dump's own \restrict lines would be refused inside ours; ours does their job
     script = _RESTRICT_LINE.sub("", text)
+    args, env = client_connection(dsn)
+    command = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", *args, "-c", f"\\restrict {key}"]
     with tempfile.TemporaryFile() as stderr:
         try:
             proc = subprocess.run(
-                [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", f"\\restrict {key}", "-f", "-"],
+                [*command, "-f", "-"],
                 input=script.encode("utf-8"),
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
-                env=client_env(dsn),
+                env=env,
                 timeout=timeout,
                 preexec_fn=_limit_child,
                 check=False,
@@ -389,12 +401,13 @@ def apply_sql(dsn: str, text: str, *, timeout_s: float | None = None) -> None:
 def dump_schema(dsn: str, *, timeout_s: float | None = None) -> str:
     """``pg_dump --schema-only`` of a database, as text."""
     timeout = DEFAULT_TIMEOUT_S if timeout_s is None else max(timeout_s, 0.1)
+    args, env = client_connection(dsn)
     try:
         proc = subprocess.run(
-            [pg_bin("pg_dump"), "--schema-only", "--no-owner", "--no-privileges"],
+            [pg_bin("pg_dump"), "--schema-only", "--no-owner", "--no-privileges", *args],
             capture_output=True,
             text=True,
-            env=client_env(dsn),
+            env=env,
             timeout=timeout,
             check=False,
         )

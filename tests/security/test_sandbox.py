@@ -245,7 +245,8 @@ def test_psql_gets_the_password_from_its_environment_not_its_command_line(
     real_run = pgserver.subprocess.run
 
     def spy(args: list[str], **kwargs: object) -> object:
-        seen.append((list(args), dict(kwargs["env"])))  # type: ignore[arg-type]
+        if "env" in kwargs:  # psql and pg_dump runs, not the version probe
+            seen.append((list(args), dict(kwargs["env"])))  # type: ignore[arg-type]
         return real_run(args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(pgserver.subprocess, "run", spy)
@@ -253,7 +254,18 @@ def test_psql_gets_the_password_from_its_environment_not_its_command_line(
     pgserver.apply_sql(sandbox, "SELECT 1;")
     pgserver.dump_schema(sandbox)
     password = conninfo.conninfo_to_dict(sandbox)["password"]
+    assert len(seen) == 2
     for args, env in seen:
         assert not any(password in a or "password" in a for a in args), args
         assert env["PGPASSWORD"] == password
         assert "PGOPTIONS" not in env
+
+
+def test_parameters_without_a_variable_go_on_the_command_line_and_secrets_never_do() -> None:
+    args, env = pgserver.client_connection(
+        "host=db.internal port=6543 dbname=d user=u password=s3cret keepalives=1"
+    )
+    assert args == ["-d", "keepalives=1"]
+    assert (env["PGHOST"], env["PGPORT"], env["PGPASSWORD"]) == ("db.internal", "6543", "s3cret")
+    with pytest.raises(ValueError, match="sslpassword"):
+        pgserver.client_connection("host=db.internal sslpassword=s3cret")
