@@ -27,7 +27,8 @@ from designer.schema.sqltext import (
     normalize_type,
 )
 from designer.selectors.design import project_schema
-from designer.services import design as svc
+from designer.services.columns import column_add
+from designer.services.tables import table_create
 from projects.services import project_create
 
 TOO_DEEP = ERR_TOO_DEEP.format(limit=MAX_NESTING)
@@ -122,8 +123,8 @@ def table(client, django_user_model) -> DesignTable:
     owner = django_user_model.objects.create_user("owner", password="pw-long-enough-1")
     client.force_login(owner)
     project = project_create(owner=owner, name="Deep")
-    t, _ = svc.table_create(project=project, name="t")
-    svc.column_add(table=t, name="a", data_type="integer")
+    t, _ = table_create(project=project, name="t")
+    column_add(table=t, name="a", data_type="integer")
     return t
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from designer.security.login import ERR_TOO_MANY
-from designer.services import design as svc
+from designer.services.tables import table_create
 from designer.services.versions import snapshot_create
 from projects.models import Membership, ReviewRequest, ReviewState
 from projects.services import ERR_OWN_REVIEW, project_create, review_request_create
@@ -103,7 +103,7 @@ def test_an_editor_cannot_approve_their_own_review(client, django_user_model):
     project = project_create(owner=make("olga", password=PASSWORD), name="Shop")
     Membership.objects.create(project=project, user=ed, role="editor")
     Membership.objects.create(project=project, user=rita, role="reviewer")
-    svc.table_create(project=project, name="customers")
+    table_create(project=project, name="customers")
     version = snapshot_create(project=project, name="v1")
     review = review_request_create(
         project=project, author=ed, title="Mine", version=version, reviewers=[ed, rita]

@@ -15,8 +15,8 @@ from designer.migrate.rehearse import ERR_TIMEOUT
 from designer.models import DesignTable
 from designer.schema.model import RawStatement
 from designer.selectors.design import project_schema
-from designer.services import design as svc
-from designer.services.design import schema_replace
+from designer.services.columns import column_add
+from designer.services.schema import schema_replace
 from designer.services.versions import snapshot_create
 from projects.models import Project
 
@@ -41,7 +41,7 @@ def _rehearse_with(client, project: Project, statement: str | None) -> tuple[int
         )
     snapshot_create(project=project, name="v1")
     orders = DesignTable.objects.get(project=project, name="orders")
-    svc.column_add(table=orders, name="coupon", data_type="text")
+    column_add(table=orders, name="coupon", data_type="text")
     started = time.monotonic()
     response = client.post("/p/demo/versions/rehearse/", {"base": "v1", "target": "working"}, **HX)
     return response.status_code, response.content.decode(), time.monotonic() - started
