@@ -14,13 +14,13 @@ import io
 from dataclasses import dataclass, replace
 
 from designer.schema.model import ForeignKey, Index, IndexPart, Schema, Table
-from designer.schema.sqltext import quote_ident
-from designer.sql.compare import (
-    _index_column_names,  # PostgreSQL's ChooseIndexColumnNames
-    _name_addition,  # PostgreSQL's ChooseIndexNameAddition
+from designer.schema.pgnames import (
+    index_column_names,
     index_element_name,
     make_object_name,
+    name_addition,
 )
+from designer.schema.sqltext import quote_ident
 from designer.sql.ddl import ExportResult
 
 KIND_PRIMARY_KEY = "primary key"
@@ -90,7 +90,7 @@ def part_text(part: IndexPart) -> str:
 
 
 def fk_name(table: Table, fk: ForeignKey) -> str:
-    return fk.name or make_object_name(table.name, _name_addition(fk.columns), "fkey")
+    return fk.name or make_object_name(table.name, name_addition(fk.columns), "fkey")
 
 
 def describe_fk(table: Table, fk: ForeignKey) -> str:
@@ -132,7 +132,7 @@ def _table_rows(table: Table) -> list[IndexRow]:
         rows.append(
             IndexRow(
                 table=qname,
-                name=u.name or make_object_name(table.name, _name_addition(u.columns), "key"),
+                name=u.name or make_object_name(table.name, name_addition(u.columns), "key"),
                 kind=KIND_UNIQUE,
                 parts=tuple(quote_ident(c) for c in u.columns),
                 method="btree" if not u.without_overlaps else "gist",
@@ -146,8 +146,8 @@ def _table_rows(table: Table) -> list[IndexRow]:
         elements = [f"{e.expression} WITH {e.operator}" for e in x.elements]
         name = x.name
         if name is None:
-            cols = _index_column_names(index_element_name(e.expression) for e in x.elements)
-            name = make_object_name(table.name, _name_addition(cols), "excl")
+            cols = index_column_names(index_element_name(e.expression) for e in x.elements)
+            name = make_object_name(table.name, name_addition(cols), "excl")
         plain = tuple(
             e.expression if e.expression in table.column_names else None for e in x.elements
         )

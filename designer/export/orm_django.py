@@ -23,7 +23,7 @@ from designer.export.naming import (
     words,
 )
 from designer.schema.model import Column, Domain, EnumType, Index, Schema, Table
-from designer.sql.compare import _name_addition, make_object_name
+from designer.schema.pgnames import default_check_name, make_object_name, name_addition
 from designer.sql.ddl import ExportResult
 
 WARN_LOST = "Django models cannot express {feature}: left out for {target}."
@@ -268,7 +268,7 @@ def _meta(table: Table, w: _Writer, names: DesignNames, fk_fields: dict[str, str
         meta.append(f"db_table_comment = {table.comment!r}")
     constraints: list[str] = []
     for u in table.uniques:
-        name = u.name or make_object_name(table.name, _name_addition(u.columns), "key")
+        name = u.name or make_object_name(table.name, name_addition(u.columns), "key")
         kw = [f"fields={[field(c) for c in u.columns]!r}", f"name={name!r}"]
         if u.nulls_not_distinct:
             kw.append("nulls_distinct=False")
@@ -283,8 +283,6 @@ def _meta(table: Table, w: _Writer, names: DesignNames, fk_fields: dict[str, str
             w.lost("WITHOUT OVERLAPS", f"{target} ({name})")
         constraints.append(f"models.UniqueConstraint({', '.join(kw)})")
     for c in table.checks:
-        from designer.sql.compare import default_check_name
-
         name = c.name or default_check_name(table, c.expression)
         w.uses_rawsql = True
         constraints.append(

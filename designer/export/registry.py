@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from designer.export import TEXT_EXPORTS
 from designer.schema.model import Schema
 from designer.sql.ddl import ExportResult
-from designer.sql.export_postgres import export_postgres
-from designer.sql.translate import DIALECT_EXPORTS
+from designer.sql.dialects import DIALECTS
+from designer.sql.translate import export_dialect
 
 
 @dataclass(frozen=True)
@@ -22,13 +23,17 @@ class ExportFormat:
     highlight: str = "sql"  # language for the preview
 
 
+# Every SQL dialect of the registry, in its order, then the other formats.
 EXPORT_FORMATS: dict[str, ExportFormat] = {
-    "postgres": ExportFormat(
-        "postgres", "PostgreSQL DDL", "sql", "application/sql", export_postgres
-    ),
+    d.name: ExportFormat(
+        d.name,
+        d.export_label or d.label,
+        "sql",
+        "application/sql",
+        partial(export_dialect, name=d.name),
+    )
+    for d in DIALECTS.values()
 }
-for _name, (_label, _ext, _fn) in DIALECT_EXPORTS.items():
-    EXPORT_FORMATS[_name] = ExportFormat(_name, _label, _ext, "application/sql", _fn)
 _HIGHLIGHT = {"py": "python", "md": "markdown", "csv": "text"}
 for _name, (_label, _ext, _media, _fn) in TEXT_EXPORTS.items():
     EXPORT_FORMATS[_name] = ExportFormat(

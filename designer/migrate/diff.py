@@ -88,6 +88,12 @@ from designer.schema.model import (
     Table,
     View,
 )
+from designer.schema.pgnames import (
+    default_check_name,
+    default_key_name,
+    identity_sequence_name,
+    make_object_name,
+)
 from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident
 
 __all__ = [
@@ -100,7 +106,6 @@ __all__ = [
     "type_change_rewrites",
 ]
 
-NAMEDATALEN = 64
 # Functions whose value is fixed within a statement: a column added with them as default
 # gets PostgreSQL 11's fast default (one value stored in the catalog, no rewrite).
 NON_VOLATILE_FUNCTIONS = frozenset(
@@ -279,23 +284,13 @@ def _appends_only(query: str, relations: set[tuple[str, str]]) -> bool:
 # -- PostgreSQL's names for unnamed constraints -----------------------------------------
 
 
-def _object_name(name1: str, name2: str | None, label: str) -> str:
-    from designer.sql.compare import make_object_name
-
-    return make_object_name(name1, name2, label)
-
-
-def _joined(names: Iterable[str]) -> str:
-    return "_".join(names).encode()[: NAMEDATALEN - 1].decode("utf-8", "ignore")
-
-
 def _named(table: Table) -> Table:
     """``table`` with every constraint named and key columns NOT NULL, as PostgreSQL stores it."""
     pk = table.primary_key
     columns = table.columns
     if pk is not None:
         if pk.name is None:
-            pk = replace(pk, name=_object_name(table.name, None, "pkey"))
+            pk = replace(pk, name=default_key_name(table.name, (), "pkey"))
         columns = tuple(
             replace(c, nullable=False) if c.name in pk.columns and c.nullable else c
             for c in columns
@@ -303,18 +298,16 @@ def _named(table: Table) -> Table:
     named: tuple[Any, ...] = (*table.foreign_keys, *table.uniques, *table.checks, *table.excludes)
     if all(o.name for o in named) and (pk is table.primary_key and columns is table.columns):
         return table
-    from designer.sql.compare import default_check_name
-
     return replace(
         table,
         columns=columns,
         primary_key=pk,
         foreign_keys=tuple(
-            f if f.name else replace(f, name=_object_name(table.name, _joined(f.columns), "fkey"))
+            f if f.name else replace(f, name=default_key_name(table.name, f.columns, "fkey"))
             for f in table.foreign_keys
         ),
         uniques=tuple(
-            u if u.name else replace(u, name=_object_name(table.name, _joined(u.columns), "key"))
+            u if u.name else replace(u, name=default_key_name(table.name, u.columns, "key"))
             for u in table.uniques
         ),
         checks=tuple(
@@ -322,7 +315,7 @@ def _named(table: Table) -> Table:
             for c in table.checks
         ),
         excludes=tuple(
-            e if e.name else replace(e, name=_object_name(table.name, None, "excl"))
+            e if e.name else replace(e, name=make_object_name(table.name, None, "excl"))
             for e in table.excludes
         ),
     )
@@ -454,8 +447,8 @@ def _sequence_follows(
     return [
         RenameSequence(
             schema,
-            _object_name(old_table, old.name, "seq"),
-            _object_name(new_table, new.name, "seq"),
+            identity_sequence_name(old_table, old.name),
+            identity_sequence_name(new_table, new.name),
         )
     ]
 

@@ -512,7 +512,7 @@ def _simple(
 
 
 def _tmp_check_name(table: str, column: str) -> str:
-    from designer.sql.compare import make_object_name
+    from designer.schema.pgnames import make_object_name
 
     return make_object_name(table, column, "nn_check")
 

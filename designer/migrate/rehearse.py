@@ -3,7 +3,7 @@
 In scratch databases: build ``before``, run ``up.sql``, and compare the catalog
 with ``after`` built from scratch in another database; then run ``down.sql`` and
 compare with ``before``. Catalogs are compared through the introspector and
-``designer.sql.compare.differences`` when they exist, else as normalised
+``designer.sql.canonical.differences`` when they exist, else as normalised
 ``pg_dump --schema-only`` text.
 
 Everything runs in sandboxes (``designer.sql.server.scratch_database``: a role without
@@ -98,7 +98,7 @@ def catalog_differences(a_dsn: str, b_dsn: str, *, timeout_s: float | None = Non
     Column order is not compared: PostgreSQL appends added columns and cannot reorder
     them, so a rollback that re-adds a dropped column puts it last.
     """
-    differences = _optional("designer.sql.compare", "differences")
+    differences = _optional("designer.sql.canonical", "differences")
     if differences is not None and _optional("designer.sql.readers.live", "introspect"):
         ms = 30000 if timeout_s is None else max(100, min(30000, int(timeout_s * 1000)))
         a_schema, b_schema = _read(a_dsn, timeout_ms=ms), _read(b_dsn, timeout_ms=ms)

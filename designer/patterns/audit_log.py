@@ -29,8 +29,7 @@ from designer.schema.model import (
     Schema,
     Table,
 )
-from designer.schema.sqltext import normalize_expr
-from designer.sql.ddl import quote_literal
+from designer.schema.sqltext import normalize_expr, quote_literal
 
 AUDIT_LOG = "audit_log"
 AUDIT_FUNCTION = """CREATE OR REPLACE FUNCTION audit_row_change() RETURNS trigger

@@ -19,8 +19,7 @@ from designer.schema.model import (
     Schema,
     Table,
 )
-from designer.schema.sqltext import normalize_expr, quote_ident
-from designer.sql.ddl import quote_literal
+from designer.schema.sqltext import normalize_expr, quote_ident, quote_literal
 
 JOB_STATUSES = ("queued", "running", "done", "failed")
 

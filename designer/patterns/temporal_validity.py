@@ -22,8 +22,8 @@ from designer.patterns.base import (
     target_table,
 )
 from designer.schema.model import ExcludeConstraint, ExcludeElement, Extension, Schema
+from designer.schema.pgnames import expression_columns
 from designer.schema.sqltext import quote_ident
-from designer.sql.compare import expression_columns
 
 ERR_TEMPORAL_KEY = (
     "Give the key columns whose periods must not overlap (e.g. product_id); “{table}” has no"

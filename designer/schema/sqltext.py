@@ -1,5 +1,6 @@
-"""SQL text rules shared by everything: identifier quoting and validation,
-and normalisation of types and expressions by PostgreSQL's own parser."""
+"""SQL text rules shared by everything: identifier and string-literal quoting (written
+once, here), identifier validation, and normalisation of types and expressions by
+PostgreSQL's own parser."""
 
 from __future__ import annotations
 
@@ -81,9 +82,12 @@ def needs_quoting(name: str) -> bool:
     return not _SIMPLE_IDENT.match(name) or name in _NEEDS_QUOTING_KEYWORDS
 
 
-def quote_ident(name: str) -> str:
-    """Quote ``name`` exactly when PostgreSQL needs it (the rule of ``quote_ident()``)."""
-    if needs_quoting(name):
+def quote_ident(name: str, *, always: bool = False) -> str:
+    """Quote ``name`` exactly when PostgreSQL needs it (the rule of ``quote_ident()``).
+
+    ``always`` quotes every name, as standard SQL writes a delimited identifier.
+    """
+    if always or needs_quoting(name):
         return '"' + name.replace('"', '""') + '"'
     return name
 
@@ -93,6 +97,26 @@ def qualify(schema: str | None, name: str) -> str:
     if not schema:
         return quote_ident(name)
     return f"{quote_ident(schema)}.{quote_ident(name)}"
+
+
+def quote_string(text: str) -> str:
+    """A standard SQL string literal: the text in single quotes, each quote doubled.
+
+    PostgreSQL reads it so with ``standard_conforming_strings`` on (its default).
+    """
+    return "'" + text.replace("'", "''") + "'"
+
+
+def quote_literal(text: str) -> str:
+    """A string literal by PostgreSQL's ``quote_literal()`` rule.
+
+    Quotes are doubled; a text with a backslash becomes ``E'...'`` with the
+    backslashes doubled, so it reads the same whatever
+    ``standard_conforming_strings`` says.
+    """
+    if "\\" in text:
+        return "E" + quote_string(text.replace("\\", "\\\\"))
+    return quote_string(text)
 
 
 def identifier_errors(name: str) -> list[str]:

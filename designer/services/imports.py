@@ -17,6 +17,7 @@ from psycopg import conninfo
 from designer.schema.model import RawStatement, Schema
 from designer.schema.sqltext import ERR_TOO_DEEP, MAX_NESTING, too_deep
 from designer.services.schema import schema_replace
+from designer.sql.dialects import DIALECTS, import_dialects
 from designer.sql.live_dsn import (
     DEFAULT_DENY,
     ERR_UNREACHABLE,
@@ -35,15 +36,13 @@ from projects.models import Actor, Project
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("auto", "postgres", "mysql", "sqlite", "tsql", "dbml")
+# The dialects of the registry that can be imported, between "auto" and DBML.
 FORMAT_LABELS = {
     "auto": "Detect automatically",
-    "postgres": "PostgreSQL (DDL or pg_dump --schema-only)",
-    "mysql": "MySQL / MariaDB",
-    "sqlite": "SQLite",
-    "tsql": "SQL Server",
+    **{d.name: d.import_label or d.label for d in import_dialects()},
     "dbml": "DBML",
 }
+FORMATS = tuple(FORMAT_LABELS)
 ERR_TOO_LARGE = "The file is {size:,} bytes; the limit is {limit:,} bytes (ERD_MAX_UPLOAD_BYTES)."
 ERR_BINARY = "This looks like a binary file, not SQL or DBML text."
 ERR_EMPTY = "The input is empty."
@@ -137,17 +136,17 @@ def _text_fields(cls: type) -> tuple[str, ...]:
 
 
 def _read(text: str, fmt: str, source: str) -> ImportResult:
-    if fmt == "postgres":
-        from designer.sql.readers.postgres import import_postgres
-
-        return import_postgres(text, source_name=source)
     if fmt == "dbml":
         from designer.sql.readers.dbml import import_dbml
 
         return import_dbml(text, source_name=source)
+    if DIALECTS[fmt].reader == "pglast":
+        from designer.sql.readers.postgres import import_postgres
+
+        return import_postgres(text, source_name=source)
     from designer.sql.readers.sqlglot import import_sql_dialect
 
-    return import_sql_dialect(text, fmt, source_name=source)  # type: ignore[arg-type]
+    return import_sql_dialect(text, fmt, source_name=source)
 
 
 def live_policy() -> LivePolicy:

@@ -1,6 +1,5 @@
-"""What every DDL exporter shares: the result type, literal quoting, name
-resolution, table ordering, fitting a design to a dialect, and the driver that
-writes the statements in dependency order.
+"""What every DDL exporter shares: the result type, table ordering, fitting a design to a
+dialect, and the driver that writes the statements in dependency order.
 
 A dialect (``designer.sql.dialects``) renders single statements; this module
 decides which statements there are and in what order, and turns what a
@@ -12,10 +11,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from designer.schema.model import (
-    DEFAULT_SCHEMA,
     Column,
     Domain,
     EnumType,
@@ -31,17 +29,12 @@ from designer.schema.model import (
     View,
 )
 from designer.schema.sqltext import qualify, quote_ident
-
-if TYPE_CHECKING:
-    from designer.sql.dialects.base import Dialect
-
-# Schemas that always exist, so a design never creates them.
-BUILTIN_SCHEMAS = frozenset({DEFAULT_SCHEMA, "pg_catalog", "information_schema"})
+from designer.sql.dialects.base import Dialect
+from designer.sql.script import join_statements
 
 WARN_TABLE_CYCLE = (
     "Tables {names} inherit from each other in a cycle; they are written in name order."
 )
-WARN_NUL_IN_TEXT = "A comment on {target} contained the NUL character, which was removed."
 WARN_UNSUPPORTED = "{dialect} has no {feature}: left out for {target}."
 WARN_DEFAULT_IGNORED = "Column {target} is {kind}, so its DEFAULT was left out."
 
@@ -52,59 +45,6 @@ class ExportResult:
 
     text: str
     warnings: tuple[str, ...] = ()
-
-
-# -- text helpers ----------------------------------------------------------------
-
-
-def quote_literal(text: str) -> str:
-    """A string literal by PostgreSQL's ``quote_literal()`` rule.
-
-    Quotes are doubled; a text with a backslash becomes ``E'...'`` with the
-    backslashes doubled, so it reads the same whatever
-    ``standard_conforming_strings`` says.
-    """
-    body = text.replace("'", "''")
-    if "\\" in text:
-        return "E'" + body.replace("\\", "\\\\") + "'"
-    return "'" + body + "'"
-
-
-def statement(sql: str) -> str:
-    """``sql`` as one statement: stripped, ending with exactly one ``;``."""
-    sql = sql.strip()
-    while sql.endswith(";"):
-        sql = sql[:-1].rstrip()
-    # A trailing "-- comment" would swallow the semicolon.
-    if "--" in sql.rsplit("\n", 1)[-1]:
-        return sql + "\n;"
-    return sql + ";"
-
-
-def join_statements(statements: Iterable[str]) -> str:
-    """Statements separated by blank lines, the file ending with one newline."""
-    return "\n\n".join(statements) + "\n"
-
-
-def split_qualified(ref: str, known_schemas: Iterable[str]) -> tuple[str | None, str]:
-    """Split a ``schema.name`` reference as the model stores it (unquoted, dot-joined).
-
-    The model stores collations, opclasses and inheritance parents as one
-    dotted text, and names may themselves contain dots (collation
-    ``C.utf8``). So the text is split at a dot only when what precedes it is a
-    schema the design knows; otherwise it is one unqualified name.
-    """
-    for schema in sorted(set(known_schemas), key=len, reverse=True):
-        if ref.startswith(schema + ".") and len(ref) > len(schema) + 1:
-            return schema, ref[len(schema) + 1 :]
-    return None, ref
-
-
-def known_schemas(schema: Schema) -> frozenset[str]:
-    """Every schema a reference in ``schema`` can name."""
-    names = set(schema.all_schemas) | BUILTIN_SCHEMAS
-    names |= {e.schema for e in schema.extensions if e.schema}
-    return frozenset(names)
 
 
 def table_key(table: Table) -> tuple[str, str]:
@@ -449,7 +389,10 @@ def export_ddl(schema: Schema, dialect: Dialect, *, header: bool = True) -> Expo
         )
     for t in tables:
         out.extend(dialect.row_level_security(t, ctx))
-        out.extend(dialect.create_policy(t, p, ctx) for p in sorted(t.policies, key=_by_name))
+        out.extend(
+            dialect.create_policy(t.schema, t.name, p, ctx)
+            for p in sorted(t.policies, key=_by_name)
+        )
     out.extend(dialect.comments(tables, ctx))
     out.extend(dialect.raw(r) for r in _raw(schema, 2))
     warnings.extend(ctx.warnings)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from designer.schema.model import Schema
 from designer.sql.ddl import ExportResult, export_ddl
-from designer.sql.dialects.postgres import PostgresDialect
-
-POSTGRES = PostgresDialect()
+from designer.sql.dialects.postgres import POSTGRES
 
 
 def export_postgres(schema: Schema, *, header: bool = True) -> ExportResult:

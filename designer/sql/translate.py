@@ -12,44 +12,44 @@ The model speaks PostgreSQL. Exporting to another engine happens in two steps:
 
 The warnings head the file as SQL comments and are returned in ``ExportResult.warnings``.
 The dialect-specific knowledge (type maps, which defaults and actions exist, quoting) lives
-in the dialect classes; this module holds what the three share.
+in the dialect classes (``designer.sql.dialects``); this module holds the translation the
+targets share. ``export_dialect`` exports to any registered dialect by name.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import replace
+from functools import partial
 
-import pglast
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ErrorLevel, SqlglotError
+from sqlglot.errors import SqlglotError
 
 from designer.schema.model import (
     DEFAULT_SCHEMA,
     CheckConstraint,
     Column,
     Domain,
-    EnumType,
-    ForeignKey,
     Index,
     IndexPart,
     Schema,
     Table,
     View,
 )
+from designer.schema.sqltext import quote_ident, quote_string
 from designer.sql.ddl import ExportResult, export_ddl
-from designer.sql.dialects.base import Dialect, ExportContext
-
-if TYPE_CHECKING:
-    from sqlglot.dialects.dialect import DialectType
-
-# A statement method that has nothing to write returns this; the export drops it.
-# (The driver in designer.sql.ddl expects one string per foreign key and sequence owner.)
-SKIP = "\x00skip\x00"
+from designer.sql.dialects import DIALECTS
+from designer.sql.dialects.portable import (
+    SKIP,
+    PgType,
+    PortableDialect,
+    flat_name,
+    parse_type,
+    portable_tree,
+    value_to_column,
+)
 
 WARN_RAW = (
     "{n} PostgreSQL-specific statement(s) ({kinds}) are not exported to {dialect}: "
@@ -114,352 +114,13 @@ WARN_NAME = (
     "The name {name} is longer than {dialect} allows ({limit}); it was shortened to {short}."
 )
 
-_TEXT_CASTS = frozenset(
-    {
-        exp.DataType.Type.TEXT,
-        exp.DataType.Type.VARCHAR,
-        exp.DataType.Type.CHAR,
-        exp.DataType.Type.NVARCHAR,
-        exp.DataType.Type.NCHAR,
-        exp.DataType.Type.USERDEFINED,
-    }
-)
-_NON_PORTABLE_TYPES = frozenset(
-    {exp.DataType.Type.INTERVAL, exp.DataType.Type.ARRAY, exp.DataType.Type.USERDEFINED}
-)
 _NOW_FUNCS = frozenset(
     {"now", "statement_timestamp", "transaction_timestamp", "clock_timestamp", "timezone"}
 )
 _UUID_FUNCS = frozenset({"uuid_generate_v4", "uuid_generate_v1", "gen_random_uuid", "uuidv4"})
 
 
-# -- types -----------------------------------------------------------------------------
-
-
-# Internal type names -> the names people write, for warnings.
-_PG_NAMES = {
-    "int2": "smallint",
-    "int4": "integer",
-    "int8": "bigint",
-    "float4": "real",
-    "float8": "double precision",
-    "bool": "boolean",
-    "varchar": "character varying(n)",
-    "bpchar": "character(n)",
-    "timestamptz": "timestamp with time zone",
-    "timestamp": "timestamp",
-    "timetz": "time with time zone",
-}
-
-
-@dataclass(frozen=True)
-class PgType:
-    """A PostgreSQL type as the parser sees it: ``character varying(40)`` is
-    ``PgType("varchar", None, (40,), False)``."""
-
-    name: str
-    schema: str | None = None
-    mods: tuple[int, ...] = ()
-    array: bool = False
-    builtin: bool = True
-
-    @property
-    def label(self) -> str:
-        name = _PG_NAMES.get(self.name, self.name) if self.builtin else self.name
-        return (f"{self.schema}.{name}" if self.schema else name) + ("[]" if self.array else "")
-
-
-@lru_cache(maxsize=2048)
-def parse_type(text: str) -> PgType:
-    """Split canonical type text (``format_type`` spelling) into its parts."""
-    stmt = pglast.parse_sql(f"SELECT NULL::{text}")[0].stmt
-    tn = stmt.targetList[0].val.typeName  # type: ignore[attr-defined]
-    names = [n.sval for n in tn.names]
-    mods = []
-    for m in tn.typmods or ():
-        ival = getattr(getattr(m, "val", None), "ival", None)
-        if isinstance(ival, int):
-            mods.append(ival)
-    array = bool(tn.arrayBounds)
-    if len(names) == 2 and names[0] == "pg_catalog":
-        return PgType(names[1], None, tuple(mods), array)
-    if len(names) == 1:
-        return PgType(names[0], None, tuple(mods), array, builtin=True)
-    return PgType(names[-1], names[-2], tuple(mods), array, builtin=False)
-
-
-def flat_name(schema: str | None, name: str) -> str:
-    """One name for ``schema.name`` where the target has no schemas (``public`` is dropped)."""
-    if not schema or schema == DEFAULT_SCHEMA:
-        return name
-    return f"{schema}_{name}"
-
-
-@dataclass
-class PortableContext(ExportContext):
-    used_names: set[str] = field(default_factory=set)
-
-
-# -- the shared dialect layer -------------------------------------------------------------
-
-
-class PortableDialect(Dialect):
-    """What MySQL, SQLite and SQL Server share: always-quoted names, transpiled
-    expressions, types mapped by ``map_type``; subclasses fill in the rest."""
-
-    sqlglot_dialect: ClassVar[DialectType] = None
-    max_name_length: ClassVar[int] = 1024
-    # Which ON DELETE/UPDATE actions exist, and what a missing one becomes.
-    fk_actions: ClassVar[frozenset[str]] = frozenset(
-        {"NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"}
-    )
-    fk_action_fallback: ClassVar[str] = "NO ACTION"
-    # MySQL requires a foreign key column to have the type of the column it references.
-    fk_types_must_match: ClassVar[bool] = False
-    # MySQL rejects ON DELETE SET NULL on a NOT NULL column at CREATE time.
-    set_null_needs_nullable: ClassVar[bool] = False
-    supports_expression_index: ClassVar[bool] = True
-    supports_comments: ClassVar[bool] = True
-    # Enums as a CHECK (col IN (...)) on a text column (when the dialect has no inline ENUM).
-    enum_as_check: ClassVar[bool] = True
-    # Regular-expression matches (PostgreSQL's ~) in CHECKs and views.
-    supports_regex: ClassVar[bool] = True
-    # Dialects without schemas flatten schema.table to schema_table.
-    public_schema: ClassVar[str] = DEFAULT_SCHEMA
-
-    # -- names --------------------------------------------------------------------------
-
-    def qualify(self, schema: str | None, name: str) -> str:
-        if not self.supports_schemas:
-            return self.quote(self.short(flat_name(schema, name)))
-        schema = self.public_schema if schema in (None, DEFAULT_SCHEMA) else schema
-        return f"{self.quote(schema)}.{self.quote(self.short(name))}"
-
-    def short(self, name: str) -> str:
-        """``name`` cut to the target's length limit, deterministically and without clashes."""
-        if len(name) <= self.max_name_length:
-            return name
-        import hashlib
-
-        digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-        return name[: self.max_name_length - 9] + "_" + digest
-
-    def index_name(self, schema: str, name: str) -> str:
-        return self.quote(
-            self.short(flat_name(schema, name) if not self.supports_schemas else name)
-        )
-
-    # -- types (subclasses) --------------------------------------------------------------
-
-    def map_type(self, t: PgType, *, key: bool) -> tuple[str, str | None]:
-        """Target type for a built-in PostgreSQL type, and a note when something is lost.
-
-        ``key``: the column is part of a key, an index or a foreign key (MySQL cannot
-        index TEXT without a prefix length; SQL Server cannot index NVARCHAR(MAX)).
-        """
-        raise NotImplementedError
-
-    def enum_type(self, enum: EnumType, *, key: bool) -> str:
-        longest = max((len(v) for v in enum.values), default=1)
-        return self.map_type(PgType("varchar", None, (max(longest, 1),)), key=key)[0]
-
-    def array_type(self, *, key: bool) -> tuple[str, str]:
-        return self.map_type(PgType("text"), key=key)[0], " (as text)"
-
-    # -- expressions ----------------------------------------------------------------------
-
-    def glot(self, node: exp.Expression) -> str:
-        """``node`` written in this dialect; raises SqlglotError when sqlglot cannot, or when
-        what it wrote does not read back in the dialect without unknown functions (sqlglot
-        writes functions it does not know verbatim, e.g. PostgreSQL's own)."""
-        sql = node.sql(
-            dialect=self.sqlglot_dialect, identify=True, unsupported_level=ErrorLevel.RAISE
-        )
-        again = sqlglot.parse_one(sql, dialect=self.sqlglot_dialect)
-        unknown = sorted({n.name for n in again.find_all(exp.Anonymous)})
-        if unknown or not self.expression_ok(again):
-            raise SqlglotError(f"{self.label} has no {', '.join(unknown) or 'such syntax'}")
-        return sql
-
-    def expression(self, text: str, *, replace_value: str | None = None) -> str | None:
-        """A PostgreSQL expression in this dialect, or None when it cannot be written."""
-        try:
-            return self._expression(text, replace_value)
-        except RecursionError:  # nested deeper than sqlglot's recursion goes: not writable
-            return None
-
-    def _expression(self, text: str, replace_value: str | None) -> str | None:
-        try:
-            node = sqlglot.parse_one(text, read="postgres")
-        except SqlglotError:
-            return None
-        node = node.transform(_portable_tree)
-        if replace_value is not None:
-            node = node.transform(lambda n: _replace_value(n, replace_value))
-        if not self.expression_ok(node):
-            return None
-        try:
-            return self.glot(node)
-        except SqlglotError:
-            return None
-
-    def expression_ok(self, node: exp.Expression) -> bool:
-        """False when the tree uses what the target lacks (functions sqlglot does not
-        know are PostgreSQL's own; arrays; ranges)."""
-        bad: tuple[type[exp.Expression], ...] = (
-            exp.Anonymous,
-            exp.Array,
-            exp.ArrayContains,
-            exp.ArrayContainsAll,
-            exp.Any,
-            exp.All,
-            exp.Filter,
-            exp.Operator,
-            exp.Interval,
-            exp.AtTimeZone,
-            exp.Normalize,
-        )
-        if not self.supports_regex:
-            bad += (exp.RegexpLike, exp.RegexpILike)
-        for n in node.walk():
-            if isinstance(n, bad):
-                return False
-            if isinstance(n, exp.DataType) and n.this in _NON_PORTABLE_TYPES:
-                return False
-        return True
-
-    def now_default(self, target_type: str) -> str:
-        return "CURRENT_TIMESTAMP"
-
-    def today_default(self, target_type: str) -> str | None:
-        return "CURRENT_DATE"
-
-    def uuid_default(self) -> str | None:
-        return None
-
-    def literal_default(self, sql: str, target_type: str) -> str:
-        return sql
-
-    def expression_default(self, sql: str, target_type: str) -> str:
-        return f"({sql})"
-
-    # -- identity --------------------------------------------------------------------------
-
-    def identity_where(self, table: Table, col: Column) -> str | None:
-        """None when ``col`` may auto-number here, else where the target allows it."""
-        return None
-
-    def identity_keeps_options(self) -> bool:
-        return False
-
-    def column_checks(self, column: str, t: PgType) -> list[str]:
-        """CHECKs, in this dialect's SQL, that a column of PostgreSQL type ``t`` needs."""
-        return []
-
-    # -- names unique per database --------------------------------------------------------
-
-    def context(self, schema: Schema) -> ExportContext:
-        ctx = super().context(schema)
-        return PortableContext(
-            **{f: getattr(ctx, f) for f in ("schema", "known_schemas", "tables")}
-        )
-
-    def unique_name(self, name: str | None, ctx: ExportContext) -> str | None:
-        """``name`` made unique among the constraint names of the database (MySQL wants it)."""
-        if name is None or not isinstance(ctx, PortableContext):
-            return name
-        name = self.short(name)
-        candidate, n = name, 1
-        while candidate.lower() in ctx.used_names:
-            n += 1
-            candidate = self.short(f"{name[: self.max_name_length - 4]}_{n}")
-        ctx.used_names.add(candidate.lower())
-        return candidate
-
-    # -- statements --------------------------------------------------------------------------
-
-    def header(self, schema: Schema) -> str:
-        return (
-            f"-- {self.label} DDL written by ERD Designer: {len(schema.tables)} tables, "
-            f"{len(schema.views)} views."
-        )
-
-    def check(self, check: CheckConstraint) -> str:
-        return self.constraint_name(check.name) + f"CHECK ({check.expression})"
-
-    def table_constraints(self, table: Table, ctx: ExportContext) -> list[str]:
-        # NOT VALID checks are inline too: the target has no ALTER TABLE ... NOT VALID.
-        items = [self.primary_key(table.primary_key)] if table.primary_key else []
-        items.extend(self.unique(u) for u in table.uniques)
-        items.extend(self.check(c) for c in table.checks)
-        return items
-
-    def add_late_checks(self, table: Table, ctx: ExportContext) -> list[str]:
-        return []
-
-    def sequence_owned_by(self, seq: object, ctx: ExportContext) -> str:
-        return SKIP
-
-    def fk_clause(self, fk: ForeignKey) -> str:
-        sql = f"FOREIGN KEY ({self.names(fk.columns)}) REFERENCES "
-        sql += self.qualify(fk.ref_schema, fk.ref_table)
-        if fk.ref_columns:
-            sql += f" ({self.names(fk.ref_columns)})"
-        if fk.on_update != "NO ACTION":
-            sql += f" ON UPDATE {fk.on_update}"
-        if fk.on_delete != "NO ACTION":
-            sql += f" ON DELETE {fk.on_delete}"
-        return sql
-
-    def add_foreign_key(self, table: Table, fk: ForeignKey, ctx: ExportContext) -> str:
-        return (
-            f"{self.alter_table(table)}\n    ADD {self.constraint_name(fk.name)}"
-            f"{self.fk_clause(fk)};"
-        )
-
-    def index_part(self, part: IndexPart, ctx: ExportContext) -> str:
-        sql = self.quote(part.column) if part.column is not None else f"({part.expression})"
-        return sql + (" DESC" if part.descending else "")
-
-    def create_index(self, schema: str, table: str, index: Index, ctx: ExportContext) -> str:
-        sql = "CREATE UNIQUE INDEX " if index.unique else "CREATE INDEX "
-        sql += f"{self.index_name(schema, index.name)} ON {self.qualify(schema, table)}"
-        sql += f" ({', '.join(self.index_part(p, ctx) for p in index.parts)})"
-        if index.include:
-            sql += f" INCLUDE ({self.names(index.include)})"
-        if index.where is not None:
-            sql += f" WHERE {index.where}"
-        return sql + ";"
-
-    def create_view(self, view: View, ctx: ExportContext) -> str:
-        sql = f"CREATE VIEW {self.qualify(view.schema, view.name)}"
-        if view.columns:
-            sql += f" ({self.names(view.columns)})"
-        return sql + f" AS\n{view.query};"
-
-    def comments(self, tables: list[Table], ctx: ExportContext) -> list[str]:
-        return []
-
-
 # -- expression trees -----------------------------------------------------------------------
-
-
-def _portable_tree(node: exp.Expression) -> exp.Expression:
-    """Rewrite PostgreSQL idioms the parser's normal form uses into portable SQL."""
-    # x = ANY (ARRAY[...]) is how PostgreSQL prints x IN (...).
-    if isinstance(node, exp.EQ | exp.NEQ) and isinstance(node.expression, exp.Any | exp.All):
-        inner = node.expression.this
-        inner = inner.this if isinstance(inner, exp.Paren) else inner
-        if isinstance(inner, exp.Array):
-            values = [v.copy() for v in inner.expressions]
-            result: exp.Expression = exp.In(this=node.this.copy(), expressions=values)
-            if isinstance(node, exp.NEQ):
-                result = exp.Not(this=result)
-            return result
-    # Casts to text or to enum/domain types only restate the column type.
-    if isinstance(node, exp.Cast) and node.to.this in _TEXT_CASTS:
-        return node.this.copy()
-    return node
 
 
 def _qualify_star(node: exp.Expression) -> exp.Expression:
@@ -476,12 +137,6 @@ def _qualify_star(node: exp.Expression) -> exp.Expression:
             node.expressions[i] = exp.Column(
                 this=exp.Star(), table=exp.to_identifier(name, quoted=True)
             )
-    return node
-
-
-def _replace_value(node: exp.Expression, column: str) -> exp.Expression:
-    if isinstance(node, exp.Column) and not node.table and node.name.lower() == "value":
-        return exp.column(column, quoted=True)
     return node
 
 
@@ -663,8 +318,8 @@ class _Translator:
             self.domain_types.setdefault(d_key, type_text)
         enum = self.enums.get((pg.schema or DEFAULT_SCHEMA, pg.name))
         if enum is not None and not pg.array and self.d.enum_as_check:
-            values = ", ".join(_pg_literal(v) for v in enum.values)
-            checks.append(CheckConstraint(f"{_pg_ident(col.name)} IN ({values})"))
+            values = ", ".join(quote_string(v) for v in enum.values)
+            checks.append(CheckConstraint(f"{quote_ident(col.name, always=True)} IN ({values})"))
         if default is not None:
             default = self.default(default, type_text, target, col)
             if default is not None and default.startswith("nextval"):
@@ -895,7 +550,7 @@ class _Translator:
             if key not in available:
                 return f"it reads {key[0]}.{key[1]}, which is not exported", None
             self.rename_table(table, key)
-        node = node.transform(_portable_tree).transform(_qualify_star)
+        node = node.transform(portable_tree).transform(_qualify_star)
         funcs = sorted({n.name for n in node.find_all(exp.Anonymous)})
         if funcs:
             return f"it calls {', '.join(funcs)}", None
@@ -940,19 +595,11 @@ def _count_comments(s: Schema) -> int:
     return n
 
 
-def _pg_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _pg_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _replace_value_pg(expression: str, column: str) -> str:
     """A domain CHECK body with VALUE replaced by ``column`` (still PostgreSQL text)."""
     try:
         node = sqlglot.parse_one(expression, read="postgres")
-        return node.transform(lambda n: _replace_value(n, column)).sql("postgres")
+        return node.transform(lambda n: value_to_column(n, column)).sql("postgres")
     except (SqlglotError, RecursionError):
         return expression
 
@@ -983,44 +630,45 @@ def export_portable(schema: Schema, dialect: PortableDialect) -> ExportResult:
     return ExportResult(text=text, warnings=tuple(warnings))
 
 
+def export_dialect(schema: Schema, name: str) -> ExportResult:
+    """DDL for ``schema`` in the registered dialect ``name``: PostgreSQL writes the design as
+    it is; every other dialect gets it translated, with warnings."""
+    dialect = DIALECTS[name]
+    if isinstance(dialect, PortableDialect):
+        return export_portable(schema, dialect)
+    return export_ddl(schema, dialect)
+
+
 def export_mysql(schema: Schema) -> ExportResult:
     """MySQL 8 DDL."""
-    from designer.sql.dialects.mysql import MYSQL
-
-    return export_portable(schema, MYSQL)
+    return export_dialect(schema, "mysql")
 
 
 def export_mariadb(schema: Schema) -> ExportResult:
     """MariaDB 10.11 DDL."""
-    from designer.sql.dialects.mysql import MARIADB
-
-    return export_portable(schema, MARIADB)
+    return export_dialect(schema, "mariadb")
 
 
 def export_sqlite(schema: Schema) -> ExportResult:
     """SQLite 3 DDL (foreign keys inside CREATE TABLE; enforce with PRAGMA foreign_keys=ON)."""
-    from designer.sql.dialects.sqlite import SQLITE
-
-    return export_portable(schema, SQLITE)
+    return export_dialect(schema, "sqlite")
 
 
 def export_tsql(schema: Schema) -> ExportResult:
     """SQL Server (T-SQL) DDL, batches separated by GO."""
-    from designer.sql.dialects.tsql import TSQL
-
-    return export_portable(schema, TSQL)
+    return export_dialect(schema, "tsql")
 
 
+# The translated exports, by name: (label, file extension, function).
 DIALECT_EXPORTS: dict[str, tuple[str, str, Callable[[Schema], ExportResult]]] = {
-    "mysql": ("MySQL 8", "sql", export_mysql),
-    "mariadb": ("MariaDB 10.11", "sql", export_mariadb),
-    "sqlite": ("SQLite", "sql", export_sqlite),
-    "tsql": ("SQL Server", "sql", export_tsql),
+    d.name: (d.export_label or d.label, "sql", partial(export_portable, dialect=d))
+    for d in DIALECTS.values()
+    if isinstance(d, PortableDialect)
 }
 
 __all__ = [
     "DIALECT_EXPORTS",
-    "PortableDialect",
+    "export_dialect",
     "export_mariadb",
     "export_mysql",
     "export_sqlite",

@@ -11,6 +11,7 @@ methods may assume every feature they are handed is supported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -34,20 +35,29 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.sql.ddl import (
-    BUILTIN_SCHEMAS,
-    WARN_NUL_IN_TEXT,
-    known_schemas,
-    quote_literal,
-    split_qualified,
-    statement,
-)
+from designer.schema.sqltext import quote_ident, quote_literal
+from designer.sql.script import BUILTIN_SCHEMAS, known_schemas, split_qualified, statement
 
+WARN_NUL_IN_TEXT = "A comment on {target} contained the NUL character, which was removed."
 WARN_PARTITION_COLUMN = (
     "Column {target} is not a column of the parent table {parent}; a partition has only "
     "its parent's columns, so it was left out."
 )
 INDENT = "    "
+
+
+@dataclass(frozen=True)
+class ScriptSyntax:
+    """How a dialect's scripts are written, for the statement splitter."""
+
+    # opening -> closing character of quoted text and quoted names
+    quotes: tuple[tuple[str, str], ...] = (("'", "'"), ('"', '"'))
+    backslash_escapes: bool = False  # \' inside a string (MySQL)
+    hash_comments: bool = False  # "# ..." to the end of the line (MySQL)
+    dash_comment_needs_space: bool = False  # "--" starts a comment only before a space (MySQL)
+    delimiter_command: bool = False  # DELIMITER // lines (the mysql client)
+    versioned_comments: bool = False  # /*!50705 ... */ runs as code on some versions (MySQL)
+    go_batches: bool = False  # a line "GO" ends a batch (SQL Server tools)
 
 
 @dataclass
@@ -63,7 +73,7 @@ class ExportContext:
         return self.tables.get(f"{schema}.{name}")
 
 
-def _deferrable(deferrable: bool, initially_deferred: bool) -> str:
+def deferrable_clause(deferrable: bool, initially_deferred: bool) -> str:
     # INITIALLY DEFERRED alone already implies DEFERRABLE; say both for clarity.
     if initially_deferred:
         return " DEFERRABLE INITIALLY DEFERRED"
@@ -75,6 +85,15 @@ class Dialect:
 
     name: ClassVar[str] = "sql"
     label: ClassVar[str] = "Standard SQL"
+
+    # -- how the app offers it: import and export formats, detection ------------------
+    export_label: ClassVar[str] = ""  # the export format's label; empty: ``label``
+    import_label: ClassVar[str | None] = None  # None: not offered as an import format
+    reader: ClassVar[str | None] = None  # "pglast" or "sqlglot": which reader imports it
+    file_extensions: ClassVar[tuple[str, ...]] = ()  # file names that settle the format
+    # (pattern, weight): clues in a script's code that it is written in this dialect
+    detect_clues: ClassVar[tuple[tuple[re.Pattern[str], int], ...]] = ()
+    syntax: ClassVar[ScriptSyntax] = ScriptSyntax()
 
     supports_schemas: ClassVar[bool] = True
     supports_extensions: ClassVar[bool] = False
@@ -101,7 +120,7 @@ class Dialect:
     # -- names, types and literals ---------------------------------------------------
 
     def quote(self, name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
+        return quote_ident(name, always=True)
 
     def qualify(self, schema: str | None, name: str) -> str:
         if not schema or not self.supports_schemas:
@@ -252,7 +271,7 @@ class Dialect:
         sql += f"PRIMARY KEY ({self.key_columns(pk.columns, pk.without_overlaps)})"
         if pk.include:
             sql += f" INCLUDE ({self.names(pk.include)})"
-        return sql + _deferrable(pk.deferrable, pk.initially_deferred)
+        return sql + deferrable_clause(pk.deferrable, pk.initially_deferred)
 
     def unique(self, u: UniqueConstraint) -> str:
         sql = self.constraint_name(u.name) + "UNIQUE"
@@ -261,17 +280,15 @@ class Dialect:
         sql += f" ({self.key_columns(u.columns, u.without_overlaps)})"
         if u.include:
             sql += f" INCLUDE ({self.names(u.include)})"
-        return sql + _deferrable(u.deferrable, u.initially_deferred)
+        return sql + deferrable_clause(u.deferrable, u.initially_deferred)
 
-    def exclude(self, x: ExcludeConstraint, table: Table, ctx: ExportContext) -> str:
+    def exclude(self, x: ExcludeConstraint, columns: Iterable[str], ctx: ExportContext) -> str:
+        """``x`` on a table with ``columns`` (an element naming one is a column, not an
+        expression: the model holds a bare column name as is)."""
+        names = set(columns)
         elements = []
         for e in x.elements:
-            # The model holds a bare column name as is, anything else as an expression.
-            text = (
-                self.quote(e.expression)
-                if e.expression in table.column_names
-                else f"({e.expression})"
-            )
+            text = self.quote(e.expression) if e.expression in names else f"({e.expression})"
             if e.opclass:
                 text += f" {self.ref(e.opclass, ctx)}"
             elements.append(f"{text} WITH {self.operator(e.operator, ctx)}")
@@ -281,7 +298,7 @@ class Dialect:
             sql += f" INCLUDE ({self.names(x.include)})"
         if x.where is not None:
             sql += f" WHERE ({x.where})"
-        return sql + _deferrable(x.deferrable, x.initially_deferred)
+        return sql + deferrable_clause(x.deferrable, x.initially_deferred)
 
     def operator(self, op: str, ctx: ExportContext) -> str:
         schema, name = split_qualified(op, ctx.known_schemas)
@@ -291,7 +308,7 @@ class Dialect:
         items = [self.primary_key(table.primary_key)] if table.primary_key else []
         items.extend(self.unique(u) for u in table.uniques)
         items.extend(self.check(c) for c in table.checks if not c.not_valid)
-        items.extend(self.exclude(x, table, ctx) for x in table.excludes)
+        items.extend(self.exclude(x, table.column_names, ctx) for x in table.excludes)
         return items
 
     def partition_columns(self, table: Table, ctx: ExportContext) -> list[str]:
@@ -359,15 +376,15 @@ class Dialect:
             if c.not_valid
         ]
 
-    def add_foreign_key(self, table: Table, fk: ForeignKey, ctx: ExportContext) -> str:
+    def foreign_key(self, fk: ForeignKey) -> str:
+        """``CONSTRAINT name FOREIGN KEY (...) REFERENCES ...`` (without NOT VALID)."""
         cols = [self.quote(c) for c in fk.columns]
         ref_cols = [self.quote(c) for c in fk.ref_columns]
         if fk.period:
             cols[-1] = "PERIOD " + cols[-1]
             if ref_cols:
                 ref_cols[-1] = "PERIOD " + ref_cols[-1]
-        sql = f"{self.alter_table(table)}\n{INDENT}ADD {self.constraint_name(fk.name)}"
-        sql += f"FOREIGN KEY ({', '.join(cols)}) REFERENCES "
+        sql = f"{self.constraint_name(fk.name)}FOREIGN KEY ({', '.join(cols)}) REFERENCES "
         sql += self.qualify(fk.ref_schema, fk.ref_table)
         if ref_cols:
             sql += f" ({', '.join(ref_cols)})"
@@ -379,7 +396,10 @@ class Dialect:
             sql += f" ON DELETE {fk.on_delete}"
             if fk.on_delete_columns:
                 sql += f" ({self.names(fk.on_delete_columns)})"
-        sql += _deferrable(fk.deferrable, fk.initially_deferred)
+        return sql + deferrable_clause(fk.deferrable, fk.initially_deferred)
+
+    def add_foreign_key(self, table: Table, fk: ForeignKey, ctx: ExportContext) -> str:
+        sql = f"{self.alter_table(table)}\n{INDENT}ADD {self.foreign_key(fk)}"
         return sql + (" NOT VALID;" if fk.not_valid else ";")
 
     # -- indexes and views ------------------------------------------------------------------
@@ -396,8 +416,23 @@ class Dialect:
             sql += " NULLS FIRST" if part.nulls_first else " NULLS LAST"
         return sql
 
-    def create_index(self, schema: str, table: str, index: Index, ctx: ExportContext) -> str:
+    def create_index(
+        self,
+        schema: str,
+        table: str,
+        index: Index,
+        ctx: ExportContext,
+        *,
+        concurrently: bool = False,
+        if_not_exists: bool = False,
+    ) -> str:
+        """``CREATE INDEX``; a migration builds it ``concurrently`` on a table in use, and
+        ``if_not_exists`` lets a re-run after a partial failure skip the finished ones."""
         sql = "CREATE UNIQUE INDEX " if index.unique else "CREATE INDEX "
+        if concurrently:
+            sql += "CONCURRENTLY "
+        if if_not_exists:
+            sql += "IF NOT EXISTS "
         sql += f"{self.quote(index.name)} ON {self.qualify(schema, table)}"
         # The default method is left implicit, as people write it.
         if index.method != self.default_index_method:
@@ -415,9 +450,10 @@ class Dialect:
             sql += f" WHERE ({index.where})"
         return sql + ";"
 
-    def create_view(self, view: View, ctx: ExportContext) -> str:
+    def create_view(self, view: View, ctx: ExportContext, *, replace: bool = False) -> str:
         kind = "MATERIALIZED VIEW" if view.materialized else "VIEW"
-        sql = f"CREATE {kind} {self.qualify(view.schema, view.name)}"
+        head = "CREATE OR REPLACE" if replace else "CREATE"
+        sql = f"{head} {kind} {self.qualify(view.schema, view.name)}"
         if view.columns:
             sql += f" ({self.names(view.columns)})"
         if view.with_options:
@@ -443,8 +479,8 @@ class Dialect:
         # "public" is the pseudo-role only when written bare.
         return "PUBLIC" if role == "public" else self.quote(role)
 
-    def create_policy(self, table: Table, policy: Policy, ctx: ExportContext) -> str:
-        sql = f"CREATE POLICY {self.quote(policy.name)} ON {self.qualify(table.schema, table.name)}"
+    def create_policy(self, schema: str, table: str, policy: Policy, ctx: ExportContext) -> str:
+        sql = f"CREATE POLICY {self.quote(policy.name)} ON {self.qualify(schema, table)}"
         if not policy.permissive:
             sql += " AS RESTRICTIVE"
         if policy.command != "ALL":
@@ -459,7 +495,10 @@ class Dialect:
 
     # -- comments ------------------------------------------------------------------------------
 
-    def comment_on(self, kind: str, target: str, text: str, ctx: ExportContext) -> str:
+    def comment_on(self, kind: str, target: str, text: str | None, ctx: ExportContext) -> str:
+        """``COMMENT ON kind target IS 'text'``; ``target`` is quoted SQL, None removes it."""
+        if text is None:
+            return f"COMMENT ON {kind} {target} IS NULL;"
         if "\x00" in text:
             ctx.warnings.append(WARN_NUL_IN_TEXT.format(target=f"{kind.lower()} {target}"))
             text = text.replace("\x00", "")
@@ -489,32 +528,55 @@ class Dialect:
                 if obj.comment is not None:
                     out.append(self.comment_on(kind, q(obj.schema, obj.name), obj.comment, ctx))
         for t in tables:
-            name = q(t.schema, t.name)
-            if t.comment is not None:
-                out.append(self.comment_on("TABLE", name, t.comment, ctx))
-            parent = (
-                ctx.table(t.partition_of.parent_schema, t.partition_of.parent_table)
-                if t.partition_of
-                else None
-            )
-            for c in t.columns:
-                # A partition column the parent lacks was left out (and warned about).
-                if c.comment is not None and (parent is None or parent.column(c.name)):
-                    target = f"{name}.{self.quote(c.name)}"
-                    out.append(self.comment_on("COLUMN", target, c.comment, ctx))
-            out.extend(self.index_comments(t.schema, t.indexes, ctx))
-            for p in sorted(t.policies, key=lambda p: p.name):
-                if p.comment is not None:
-                    target = f"{self.quote(p.name)} ON {name}"
-                    out.append(self.comment_on("POLICY", target, p.comment, ctx))
+            out.extend(self.table_comments(t, ctx))
+            out.extend(self.policy_comments(t.schema, t.name, t.policies, ctx))
         for v in s.views:
-            name = q(v.schema, v.name)
-            kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
-            if v.comment is not None:
-                out.append(self.comment_on(kind, name, v.comment, ctx))
-            for column, text in v.column_comments:
-                out.append(self.comment_on("COLUMN", f"{name}.{self.quote(column)}", text, ctx))
-            out.extend(self.index_comments(v.schema, v.indexes, ctx))
+            out.extend(self.view_comments(v, ctx))
+        return out
+
+    def table_comments(self, t: Table, ctx: ExportContext) -> list[str]:
+        """The comments of a table, its columns and its indexes."""
+        name = self.qualify(t.schema, t.name)
+        out = []
+        if t.comment is not None:
+            out.append(self.comment_on("TABLE", name, t.comment, ctx))
+        parent = (
+            ctx.table(t.partition_of.parent_schema, t.partition_of.parent_table)
+            if t.partition_of
+            else None
+        )
+        for c in t.columns:
+            # A partition column the parent lacks was left out (and warned about).
+            if c.comment is not None and (parent is None or parent.column(c.name)):
+                out.append(self.comment_on("COLUMN", self.column_ref(t, c.name), c.comment, ctx))
+        out.extend(self.index_comments(t.schema, t.indexes, ctx))
+        return out
+
+    def column_ref(self, t: Table | View, column: str) -> str:
+        return f"{self.qualify(t.schema, t.name)}.{self.quote(column)}"
+
+    def policy_comments(
+        self, schema: str, table: str, policies: Iterable[Policy], ctx: ExportContext
+    ) -> list[str]:
+        return [
+            self.comment_on("POLICY", self.policy_ref(schema, table, p.name), p.comment, ctx)
+            for p in sorted(policies, key=lambda p: p.name)
+            if p.comment is not None
+        ]
+
+    def policy_ref(self, schema: str, table: str, name: str) -> str:
+        return f"{self.quote(name)} ON {self.qualify(schema, table)}"
+
+    def view_comments(self, v: View, ctx: ExportContext) -> list[str]:
+        """The comments of a view, its columns and (materialized) its indexes."""
+        name = self.qualify(v.schema, v.name)
+        kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+        out = []
+        if v.comment is not None:
+            out.append(self.comment_on(kind, name, v.comment, ctx))
+        for column, text in v.column_comments:
+            out.append(self.comment_on("COLUMN", self.column_ref(v, column), text, ctx))
+        out.extend(self.index_comments(v.schema, v.indexes, ctx))
         return out
 
     def index_comments(

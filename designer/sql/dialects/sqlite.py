@@ -1,4 +1,27 @@
-"""SQLite 3 (type affinity; foreign keys enforced with ``PRAGMA foreign_keys = ON``).
+"""SQLite 3: reading its scripts (type affinity) and writing DDL for it (foreign keys
+enforced with ``PRAGMA foreign_keys = ON``).
+
+## Reading (SQLite DDL -> PostgreSQL)
+
+Scripts are split knowing ``[name]`` and backquoted names and trigger bodies
+(``BEGIN … END`` holding semicolons); ``main.`` and ``temp.`` qualifiers are the default
+schema.
+
+| source type | PostgreSQL type | note |
+|---|---|---|
+| `integer`, `int`, `bigint` | `bigint` | SQLite integers are 64-bit (`INTEGER PRIMARY KEY` is the 64-bit rowid) |
+| `tinyint`, `smallint`, `int2`, `mediumint` | `smallint`, `smallint`, `smallint`, `integer` | the declared width is taken as the intent; `int8` is read by sqlglot as `tinyint` (→ `smallint`): a known gap |
+| `integer primary key autoincrement` | `bigint` identity BY DEFAULT | |
+| `text`, `clob`, `string` | `text` | |
+| `varchar(n)`, `character(n)`, `nchar(n)` | `character varying(n)`, `character(n)`, `character(n)` | SQLite ignores lengths; PostgreSQL enforces them |
+| `real`, `double`, `float` | `double precision` | SQLite REAL is 8 bytes |
+| `blob` | `bytea` | |
+| `numeric`, `decimal(p,s)` | `numeric`, `numeric(p,s)` | |
+| `boolean`, `date`, `datetime`, `json` | `boolean`, `date`, `timestamp without time zone`, `json` | |
+| other names (affinity rules, in SQLite's order) | contains `INT` → `bigint`; `CHAR`/`CLOB`/`TEXT` → `text`; `BLOB` → `bytea`; `REAL`/`FLOA`/`DOUB` → `double precision`; else `numeric` | warning names the rule |
+| no type at all | `text` | warning (SQLite gives it BLOB affinity, but such columns usually hold text) |
+
+## Writing (PostgreSQL design -> SQLite DDL)
 
 | PostgreSQL | SQLite | note (warned) |
 |---|---|---|
@@ -24,11 +47,25 @@ left out (SQLite has no REGEXP function unless the application defines one).
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
+from sqlglot import exp
+
 from designer.schema.model import Column, ForeignKey, Table
-from designer.sql.dialects.base import ExportContext
-from designer.sql.translate import SKIP, PgType, PortableDialect
+from designer.sql.dialects.base import ExportContext, ScriptSyntax
+from designer.sql.dialects.portable import (
+    COMMON_TYPES_IN,
+    SKIP,
+    MappedType,
+    PgType,
+    PortableDialect,
+    TypeBuilder,
+    fixed_type,
+    numeric_type,
+)
+
+WARN_AFFINITY = "Type “{name}” has SQLite {affinity} affinity; it became {pg}."
 
 _INTEGER = frozenset({"int2", "int4", "int8", "bool", "oid"})
 _REAL = frozenset({"float4", "float8"})
@@ -36,6 +73,51 @@ _NUMERIC = frozenset({"numeric", "money"})
 _PLAIN_TEXT = frozenset(
     {"text", "date", "time", "timestamp", "json", "jsonb", "uuid", "inet", "cidr", "macaddr", "xml"}
 )
+
+_TYPES_IN: dict[str, TypeBuilder] = {
+    **COMMON_TYPES_IN,
+    # SQLite stores every integer in up to 8 bytes; INTEGER PRIMARY KEY is the rowid.
+    "INT": fixed_type("bigint"),
+    "TINYINT": fixed_type("smallint"),
+    "MEDIUMINT": fixed_type("integer"),
+    "FLOAT": fixed_type("double precision"),
+    "DECIMAL": numeric_type,
+    "VARBINARY": fixed_type("bytea"),
+}
+
+_CLEANUPS = (
+    (
+        re.compile(r"\)\s*(WITHOUT\s+ROWID|STRICT)(\s*,\s*(WITHOUT\s+ROWID|STRICT))*\s*\Z", re.I),
+        ")",
+    ),
+    (re.compile(r"\bUNSIGNED\s+BIG\s+INT\b", re.I), "BIGINT"),
+    (re.compile(r"\b(VARYING|NATIVE)\s+CHARACTER\b", re.I), "VARCHAR"),
+    (re.compile(r"\bFLOATING\s+POINT\b", re.I), "DOUBLE"),
+    (re.compile(r"\bON\s+CONFLICT\s+(ROLLBACK|ABORT|FAIL|IGNORE|REPLACE)\b", re.I), ""),
+)
+
+_DETECT_CLUES = (
+    (re.compile(r"\bAUTOINCREMENT\b", re.I), 5),
+    (re.compile(r"^\s*PRAGMA\b", re.I | re.M), 5),
+    (re.compile(r"\bWITHOUT\s+ROWID\b", re.I), 5),
+    (re.compile(r"\bsqlite_\w+", re.I), 3),
+)
+_TRIGGER = re.compile(r"\s*CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b", re.IGNORECASE)
+_ENDS_WITH_END = re.compile(r"\bEND\s*\Z", re.IGNORECASE)
+
+
+def sqlite_affinity(name: str) -> tuple[str, str]:
+    """SQLite's five affinity rules (in its order) -> (affinity, PostgreSQL type)."""
+    upper = name.upper()
+    if "INT" in upper:
+        return "INTEGER", "bigint"
+    if any(k in upper for k in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT", "text"
+    if "BLOB" in upper or not upper:
+        return "BLOB", "bytea"
+    if any(k in upper for k in ("REAL", "FLOA", "DOUB")):
+        return "REAL", "double precision"
+    return "NUMERIC", "numeric"
 
 
 class SQLiteDialect(PortableDialect):
@@ -49,6 +131,31 @@ class SQLiteDialect(PortableDialect):
     index_methods = frozenset({"btree"})
     supports_expression_index = True
     supports_regex = False
+
+    # -- reading ------------------------------------------------------------------------
+
+    import_label = "SQLite"
+    file_extensions = (".sqlite", ".sqlite3")
+    detect_clues = _DETECT_CLUES
+    sqlglot_read = "sqlite"
+    read_label = "SQLite"
+    syntax = ScriptSyntax(quotes=(("'", "'"), ('"', '"'), ("[", "]"), ("`", "`")))
+    cleanups = _CLEANUPS
+    types_in = _TYPES_IN
+
+    def implicit_schema(self, qualifier: str, database: str | None) -> bool:
+        return qualifier in ("main", "temp")
+
+    def statement_continues(self, text: str) -> bool:
+        # a trigger body's statements end with ";" too; the trigger ends at END
+        return bool(_TRIGGER.match(text)) and not _ENDS_WITH_END.search(text)
+
+    def user_defined_type_in(self, dt: exp.DataType) -> MappedType:
+        declared = str(dt.args.get("kind", ""))
+        affinity, pg = sqlite_affinity(declared)
+        return MappedType(pg, warning=WARN_AFFINITY.format(name=declared, affinity=affinity, pg=pg))
+
+    # -- writing ------------------------------------------------------------------------
 
     def map_type(self, t: PgType, *, key: bool) -> tuple[str, str | None]:
         if t.name in _INTEGER:

@@ -77,7 +77,8 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.sql.compare import identity_sequence_name, sequence_defaults, sequence_options_sql
+from designer.schema.pgnames import identity_sequence_name
+from designer.sql.canonical import sequence_defaults, sequence_options_sql
 from designer.sql.readers.postgres import print_sql
 
 ERR_CONNECT = "Could not connect to {dsn}: {error}"

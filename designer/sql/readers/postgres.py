@@ -49,15 +49,15 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.schema.sqltext import format_type_name, is_serial, qualify, quote_ident
-from designer.sql.compare import (
+from designer.schema.pgnames import (
     default_check_name,
     default_key_name,
     expression_columns,
     make_object_name,
 )
-from designer.sql.ddl import export_order, statement
-from designer.sql.dialects.postgres import PostgresDialect
+from designer.schema.sqltext import format_type_name, is_serial, qualify, quote_ident
+from designer.sql.ddl import export_order
+from designer.sql.dialects.postgres import POSTGRES
 from designer.sql.readers.report import (
     ImportReport,
     ImportResult,
@@ -67,6 +67,7 @@ from designer.sql.readers.report import (
     SkippedStatement,
     count_objects,
 )
+from designer.sql.script import statement
 
 __all__ = ["import_postgres", "node_text", "print_sql"]
 
@@ -184,7 +185,6 @@ def _wrapped(value: Any) -> Any:
 
 
 _SET = object.__setattr__
-POSTGRES = PostgresDialect()
 _INT_CTYPES = frozenset(
     {"int", "int16", "int32", "long", "uint32", "uint64", "bits32", "AttrNumber", "Index"}
 )

@@ -4,7 +4,7 @@ The text is split into statements by a small scanner that knows each dialect's
 quoting and comments, MySQL's ``DELIMITER`` and ``/*! … */`` versioned comments and
 SQL Server's ``GO`` batches. Schema statements (CREATE TABLE/INDEX/VIEW, ALTER TABLE,
 SQL Server CREATE SCHEMA) are parsed with sqlglot and mapped to PostgreSQL terms:
-types through ``designer.sql.typemap``, expressions transpiled by sqlglot and then
+types through the dialect's ``type_in`` (``designer.sql.dialects``), expressions transpiled by sqlglot and then
 normalised by PostgreSQL's own parser. Everything else is listed in the report as
 skipped, with its line and a reason; stored routines and triggers are *not* kept as
 raw SQL because they are not PostgreSQL and would break a PostgreSQL export.
@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -61,6 +61,8 @@ from designer.schema.sqltext import (
     normalize_query,
     quote_ident,
 )
+from designer.sql.dialects import DIALECTS, import_dialects
+from designer.sql.dialects.portable import PortableDialect
 from designer.sql.readers.report import (
     ImportReport,
     ImportResult,
@@ -70,12 +72,11 @@ from designer.sql.readers.report import (
     SkippedStatement,
     count_objects,
 )
-from designer.sql.typemap import map_type
 
-SqlDialect = Literal["mysql", "sqlite", "tsql"]
-DIALECTS: tuple[str, ...] = ("mysql", "sqlite", "tsql")
+# The import dialects this reader reads (the rest: PostgreSQL's own parser).
+SQL_DIALECTS: tuple[str, ...] = tuple(d.name for d in import_dialects() if d.reader == "sqlglot")
 
-ERR_DIALECT = "Unknown SQL dialect “{dialect}”; expected one of mysql, sqlite, tsql."
+ERR_DIALECT = "Unknown SQL dialect “{dialect}”; expected one of {choices}."
 ERR_EMPTY = "The input is empty."
 ERR_BINARY = "The input looks like a binary file, not SQL text."
 ERR_NO_STATEMENTS = "No SQL statements were found in the input."
@@ -190,70 +191,18 @@ _SKIP_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
         ),
     )
 )
-_MYSQL_SCHEMA_IS_DATABASE = re.compile(r"CREATE\s+SCHEMA\b", re.IGNORECASE)
+_CREATE_SCHEMA = re.compile(r"CREATE\s+SCHEMA\b", re.IGNORECASE)
 _USE_NAME = re.compile(r"USE\s+[`\[\"]?([^`\]\"\s;]+)", re.IGNORECASE)
 _VERSIONED = re.compile(r"/\*(M?)!(\d{5,6})?")
 _DELIMITER_LINE = re.compile(r"[ \t]*DELIMITER[ \t]+(\S+)[^\n]*", re.IGNORECASE)
 _GO_LINE = re.compile(r"[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?(?=\n|\Z)", re.IGNORECASE)
-_SQLITE_TRIGGER = re.compile(r"\s*CREATE\s+(TEMP\s+|TEMPORARY\s+)?TRIGGER\b", re.IGNORECASE)
-_TSQL_WHOLE_BATCH = re.compile(
-    r"\s*(CREATE|ALTER)\s+(OR\s+ALTER\s+)?(PROCEDURE|PROC|FUNCTION|TRIGGER)\b", re.IGNORECASE
-)
 _VIEW_NAME = re.compile(
     r"\s*CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:[^;]*?\s)?VIEW\s+"
     r"(?:[`\[\"]?\w+[`\]\"]?\.)?[`\[\"]?(\w+)",
     re.IGNORECASE,
 )
-_ENDS_WITH_END = re.compile(r"\bEND\s*\Z", re.IGNORECASE)
 
-# Rewrites applied to code (never inside string literals) before sqlglot sees it.
-_CLEANUPS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
-    "mysql": (
-        (re.compile(r"\bDEFINER\s*=\s*(`[^`]*`|'[^']*'|\w+)(@(`[^`]*`|'[^']*'|\S+))?", re.I), ""),
-        (re.compile(r"\bDEFINER\s*=\s*CURRENT_USER(\s*\(\s*\))?", re.I), ""),
-        (re.compile(r"\bSQL\s+SECURITY\s+(DEFINER|INVOKER)\b", re.I), ""),
-        (re.compile(r"\bALGORITHM\s*=\s*\w+", re.I), ""),
-        (re.compile(r"\bUSING\s+(BTREE|HASH)\b", re.I), ""),
-        (re.compile(r"\bCREATE\s+(UNIQUE\s+)?FULLTEXT\s+INDEX\b", re.I), "CREATE INDEX"),
-        (re.compile(r"\b_(utf8mb4|utf8mb3|utf8|latin1|binary|ascii)\s*\Z", re.I), ""),
-    ),
-    "tsql": (
-        (
-            re.compile(
-                r"\bWITH\s*\(\s*(PAD_INDEX|STATISTICS_NORECOMPUTE|IGNORE_DUP_KEY|"
-                r"ALLOW_ROW_LOCKS|ALLOW_PAGE_LOCKS|FILLFACTOR|OPTIMIZE_FOR_SEQUENTIAL_KEY|"
-                r"DATA_COMPRESSION|SORT_IN_TEMPDB|ONLINE|DROP_EXISTING)[^)]*\)",
-                re.I,
-            ),
-            "",
-        ),
-        (re.compile(r"\b(TEXTIMAGE_ON|FILESTREAM_ON)\s+(\[[^\]]*\]|\w+)", re.I), ""),
-        (re.compile(r"\bON\s+(\[PRIMARY\]|PRIMARY\b)", re.I), ""),
-        (re.compile(r"\b(NON)?CLUSTERED\b", re.I), ""),
-        # sqlglot reads "UNIQUE (col ASC)" as an error; ASC is the default anyway
-        (re.compile(r"\s+ASC\b(?=\s*[,)])", re.I), ""),
-        (re.compile(r"\bWITH\s+(NO)?CHECK\s+(?=ADD\b)", re.I), ""),
-        (re.compile(r"\bNOT\s+FOR\s+REPLICATION\b", re.I), ""),
-    ),
-    "sqlite": (
-        (
-            re.compile(
-                r"\)\s*(WITHOUT\s+ROWID|STRICT)(\s*,\s*(WITHOUT\s+ROWID|STRICT))*\s*\Z", re.I
-            ),
-            ")",
-        ),
-        (re.compile(r"\bUNSIGNED\s+BIG\s+INT\b", re.I), "BIGINT"),
-        (re.compile(r"\b(VARYING|NATIVE)\s+CHARACTER\b", re.I), "VARCHAR"),
-        (re.compile(r"\bFLOATING\s+POINT\b", re.I), "DOUBLE"),
-        (re.compile(r"\bON\s+CONFLICT\s+(ROLLBACK|ABORT|FAIL|IGNORE|REPLACE)\b", re.I), ""),
-    ),
-}
 _STRING_SPLIT = re.compile(r"('(?:[^'\\]|\\.|'')*')", re.S)
-_TSQL_DEFAULT_FOR = re.compile(
-    r"\s*ALTER\s+TABLE\s+(?P<table>\S+)\s+ADD\s+(CONSTRAINT\s+\S+\s+)?DEFAULT\s+(?P<expr>.+?)"
-    r"\s+FOR\s+(?P<column>\S+)\s*\Z",
-    re.IGNORECASE | re.S,
-)
 _NO_OP_ALTER = re.compile(
     r"\s*ALTER\s+TABLE\s+\S+\s+((NO)?CHECK\s+CONSTRAINT|(ENABLE|DISABLE)\s+(KEYS|TRIGGER)|"
     r"SET\s*\(\s*LOCK_ESCALATION)",
@@ -270,21 +219,24 @@ class Statement:
 # -- splitting ------------------------------------------------------------------
 
 
-def _quotes(dialect: str) -> dict[str, str]:
-    quotes = {"'": "'", '"': '"'}
-    if dialect == "mysql":
-        quotes["`"] = "`"
-    if dialect in ("tsql", "sqlite"):
-        quotes["["] = "]"
-    if dialect == "sqlite":
-        quotes["`"] = "`"
-    return quotes
+def reading_dialect(dialect: str | PortableDialect) -> PortableDialect:
+    """The registered dialect this reader reads, by name (ValueError for any other)."""
+    if isinstance(dialect, PortableDialect):
+        return dialect
+    found = DIALECTS.get(dialect) if dialect in SQL_DIALECTS else None
+    if not isinstance(found, PortableDialect):
+        raise ValueError(ERR_DIALECT.format(dialect=dialect, choices=", ".join(SQL_DIALECTS)))
+    return found
 
 
-def split_statements(text: str, dialect: str) -> tuple[list[Statement], list[ReportWarning]]:
+def split_statements(
+    text: str, dialect: str | PortableDialect
+) -> tuple[list[Statement], list[ReportWarning]]:
     """Statements of ``text`` with their 1-based start lines; comments are removed."""
-    quotes = _quotes(dialect)
-    backslash_escapes = dialect == "mysql"
+    syntax = reading_dialect(dialect).syntax
+    continues = reading_dialect(dialect).statement_continues
+    quotes = dict(syntax.quotes)
+    backslash_escapes = syntax.backslash_escapes
     statements: list[Statement] = []
     warnings: list[ReportWarning] = []
     buf: list[str] = []
@@ -296,7 +248,9 @@ def split_statements(text: str, dialect: str) -> tuple[list[Statement], list[Rep
 
     def specials_for(delim: str) -> re.Pattern[str]:
         # plain text runs up to the next character that may start something
-        chars = {*quotes, "-", "/", "*", "\n", delim[0]} | ({"#"} if dialect == "mysql" else set())
+        chars = {*quotes, "-", "/", "*", "\n", delim[0]} | (
+            {"#"} if syntax.hash_comments else set()
+        )
         return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
 
     special = specials_for(delimiter)
@@ -317,14 +271,14 @@ def split_statements(text: str, dialect: str) -> tuple[list[Statement], list[Rep
 
     while i < n:
         at_line_start = i == 0 or text[i - 1] == "\n"
-        if at_line_start and dialect == "mysql":
+        if at_line_start and syntax.delimiter_command:
             m = _DELIMITER_LINE.match(text, i)
             if m and not "".join(buf).strip():
                 delimiter = m.group(1)
                 special = specials_for(delimiter)
                 i = m.end()
                 continue
-        if at_line_start and dialect == "tsql":
+        if at_line_start and syntax.go_batches:
             m = _GO_LINE.match(text, i)
             if m:
                 flush()
@@ -361,16 +315,16 @@ def split_statements(text: str, dialect: str) -> tuple[list[Statement], list[Rep
             continue
         if ch == "-" and text.startswith("--", i):
             nxt = text[i + 2 : i + 3]
-            if dialect != "mysql" or nxt == "" or nxt.isspace():
+            if not syntax.dash_comment_needs_space or nxt == "" or nxt.isspace():
                 j = text.find("\n", i)
                 i = n if j < 0 else j
                 continue
-        if ch == "#" and dialect == "mysql":
+        if ch == "#" and syntax.hash_comments:
             j = text.find("\n", i)
             i = n if j < 0 else j
             continue
         if ch == "/" and text.startswith("/*", i):
-            m = _VERSIONED.match(text, i) if dialect == "mysql" else None
+            m = _VERSIONED.match(text, i) if syntax.versioned_comments else None
             if m:
                 version = int(m.group(2)) if m.group(2) else 0
                 mariadb_only = bool(m.group(1))
@@ -394,12 +348,7 @@ def split_statements(text: str, dialect: str) -> tuple[list[Statement], list[Rep
             continue
         if text.startswith(delimiter, i):
             current = "".join(buf)
-            keep_going = False
-            if delimiter == ";" and dialect == "sqlite" and _SQLITE_TRIGGER.match(current):
-                keep_going = not _ENDS_WITH_END.search(current)
-            if delimiter == ";" and dialect == "tsql" and _TSQL_WHOLE_BATCH.match(current):
-                keep_going = True  # a routine body runs to the end of its GO batch
-            if not keep_going:
+            if delimiter != ";" or not continues(current):
                 flush()
                 i += len(delimiter)
                 continue
@@ -411,11 +360,11 @@ def split_statements(text: str, dialect: str) -> tuple[list[Statement], list[Rep
     return statements, warnings
 
 
-def _clean(sql: str, dialect: str) -> str:
+def _clean(sql: str, dialect: PortableDialect) -> str:
     """Apply the dialect's rewrites to code segments only (string literals untouched)."""
     parts = _STRING_SPLIT.split(sql)
     for k in range(0, len(parts), 2):
-        for pattern, repl in _CLEANUPS[dialect]:
+        for pattern, repl in dialect.cleanups:
             parts[k] = pattern.sub(repl, parts[k])
     return "".join(parts).strip()
 
@@ -491,8 +440,9 @@ def _lower_identifiers(node: exp.Expression) -> exp.Expression:
 
 
 class _Importer:
-    def __init__(self, dialect: str, source_name: str) -> None:
-        self.dialect = dialect
+    def __init__(self, dialect: PortableDialect, source_name: str) -> None:
+        self.d = dialect
+        self.dialect = dialect.sqlglot_read  # the name sqlglot parses and prints it by
         self.source_name = source_name
         self.tables: dict[tuple[str, str], _Draft] = {}
         self.enums: list[EnumType] = []
@@ -521,13 +471,7 @@ class _Importer:
         if not qualifier:
             return DEFAULT_SCHEMA
         folded = _fold(qualifier)
-        if self.dialect == "tsql" and folded == "dbo":
-            return DEFAULT_SCHEMA
-        if self.dialect == "sqlite" and folded in ("main", "temp"):
-            return DEFAULT_SCHEMA
-        if self.dialect == "mysql" and (
-            self.current_database is None or folded == self.current_database
-        ):
+        if self.d.implicit_schema(folded, self.current_database):
             return DEFAULT_SCHEMA
         self.schemas.add(folded)
         return folded
@@ -580,13 +524,13 @@ class _Importer:
         self.line = stmt.line
         self.stmt_text = stmt.text
         head = stmt.text.lstrip("( \t\n")
-        if self.dialect == "mysql" and _MYSQL_SCHEMA_IS_DATABASE.match(head):
+        if self.d.schemas_are_databases and _CREATE_SCHEMA.match(head):
             self.skip(stmt, "DATABASE", REASON_DATABASE)
             return
-        if self.dialect == "tsql":
-            m = _TSQL_DEFAULT_FOR.match(head)
+        if self.d.default_for is not None:
+            m = self.d.default_for.match(head)
             if m:
-                self.tsql_default_for(m)
+                self.default_for(m)
                 return
         if _NO_OP_ALTER.match(head):
             self.skip(stmt, "ALTER", "no effect on the design")
@@ -595,7 +539,7 @@ class _Importer:
             if pattern.match(head):
                 if kind == "USE":
                     m = _USE_NAME.match(head)
-                    if m and self.dialect == "mysql":
+                    if m and self.d.schemas_are_databases:
                         self.current_database = _fold(m.group(1))
                 if kind == "INSERT":
                     self.data_rows += count_value_rows(head)
@@ -603,7 +547,7 @@ class _Importer:
                     self.drop(stmt)
                 self.skip(stmt, kind, reason)
                 return
-        cleaned = _clean(stmt.text, self.dialect)
+        cleaned = _clean(stmt.text, self.d)
         try:
             tree = sqlglot.parse_one(cleaned, read=self.dialect)
         except ParseError as exc:
@@ -611,13 +555,13 @@ class _Importer:
             offset = max(int(err.get("line") or 1) - 1, 0)
             detail = str(err.get("description") or exc).splitlines()[0]
             raise SchemaImportError(
-                ERR_PARSE.format(dialect=_DIALECT_NAMES[self.dialect], detail=detail),
+                ERR_PARSE.format(dialect=self.d.read_label, detail=detail),
                 stmt.line + offset,
                 stmt.text,
             ) from None
         except SqlglotError as exc:
             raise SchemaImportError(
-                ERR_PARSE.format(dialect=_DIALECT_NAMES[self.dialect], detail=str(exc)),
+                ERR_PARSE.format(dialect=self.d.read_label, detail=str(exc)),
                 stmt.line,
                 stmt.text,
             ) from None
@@ -645,7 +589,7 @@ class _Importer:
         """Honour a DROP of something defined earlier: mysqldump first writes each view as a
         stand-in table, drops it, then creates the view."""
         try:
-            tree = sqlglot.parse_one(_clean(stmt.text, self.dialect), read=self.dialect)
+            tree = sqlglot.parse_one(_clean(stmt.text, self.d), read=self.dialect)
         except SqlglotError:
             return
         if not isinstance(tree, exp.Drop):
@@ -673,7 +617,7 @@ class _Importer:
             self.create_index(tree)
         elif kind == "VIEW":
             self.create_view(tree, stmt)
-        elif kind == "SCHEMA" and self.dialect == "tsql":
+        elif kind == "SCHEMA" and self.d.creates_schemas:
             name = self.schema_of(tree.this.name)
             if name != DEFAULT_SCHEMA:
                 self.schemas.add(name)
@@ -704,7 +648,7 @@ class _Importer:
     def column_def(self, draft: _Draft, node: exp.ColumnDef) -> None:
         name = _fold(node.name)
         line = self.line_of(node.name)
-        mapped = map_type(self.dialect, node.args.get("kind"))
+        mapped = self.d.type_in(node.args.get("kind"))
         col_type = mapped.type
         if mapped.enum_values:
             enum_name = _truncate(f"{draft.name}_{name}")
@@ -771,7 +715,9 @@ class _Importer:
             return column
         if isinstance(kind, exp.OnUpdateColumnConstraint):
             self.warn(
-                WARN_ON_UPDATE.format(table=draft.name, column=name, expr=kind.this.sql("mysql")),
+                WARN_ON_UPDATE.format(
+                    table=draft.name, column=name, expr=kind.this.sql(self.dialect)
+                ),
                 line,
             )
             return column
@@ -1037,7 +983,7 @@ class _Importer:
                 raise SqlTextError("no query")
             node = _lower_identifiers(query)
             self._map_qualifiers(node)
-            if self.dialect == "mysql":
+            if self.d.completes_group_by:
                 added = complete_group_by(node)
                 if added:
                     self.warn(WARN_GROUP_BY.format(view=name, columns=", ".join(added)))
@@ -1056,7 +1002,7 @@ class _Importer:
         """Keep an untranslatable view where a user will see it, as SQL that still applies."""
         self.warn(WARN_VIEW_UNTRANSPILED.format(view=name, reason=reason))
         commented = "\n".join("-- " + line for line in stmt.text.splitlines())
-        header = f"-- View {name} ({_DIALECT_NAMES[self.dialect]}, not transpiled):"
+        header = f"-- View {name} ({self.d.read_label}, not transpiled):"
         self.raw.append(RawStatement(f"{header}\n{commented}", "post", "CREATE VIEW"))
         self.raw_kept.append(RawKept(stmt.line, "CREATE VIEW", "post"))
 
@@ -1084,15 +1030,16 @@ class _Importer:
             if isinstance(option, exp.SchemaCommentProperty):
                 draft.comment = option.this.name
 
-    def tsql_default_for(self, m: re.Match[str]) -> None:
-        table = sqlglot.parse_one(m.group("table"), read="tsql", into=exp.Table)
+    def default_for(self, m: re.Match[str]) -> None:
+        """SQL Server's ``ALTER TABLE t ADD DEFAULT x FOR col``: a column's default."""
+        table = sqlglot.parse_one(m.group("table"), read=self.dialect, into=exp.Table)
         draft = self.draft(table, "ALTER TABLE")
         column_name = _fold(m.group("column").strip('[]"'))
         column = draft.column(column_name)
         if column is None:
             self.warn(WARN_ALTER_IGNORED.format(table=draft.name, action="DEFAULT FOR"))
             return
-        node = cast(exp.Expression, sqlglot.parse_one(m.group("expr"), read="tsql"))
+        node = cast(exp.Expression, sqlglot.parse_one(m.group("expr"), read=self.dialect))
         draft.set_column(
             replace(column, default=self.default(draft, column, node, False, self.line))
         )
@@ -1176,7 +1123,6 @@ class _Importer:
 # Expression parts that only mean something in the source database (session variables,
 # its collations); PostgreSQL's parser may accept their spelling, but not their meaning.
 _SOURCE_ONLY = (exp.SessionParameter, exp.Parameter, exp.Placeholder, exp.Collate)
-_DIALECT_NAMES = {"mysql": "MySQL", "sqlite": "SQLite", "tsql": "SQL Server"}
 _OTHER_STATEMENTS = (
     exp.Select,
     exp.Insert,
@@ -1275,20 +1221,19 @@ def check_text(text: str) -> None:
 
 
 def import_sql_dialect(
-    text: str, dialect: SqlDialect | str, *, source_name: str = "<input>"
+    text: str, dialect: str | PortableDialect, *, source_name: str = "<input>"
 ) -> ImportResult:
     """Import MySQL/MariaDB (``mysql``), SQLite (``sqlite``) or SQL Server (``tsql``) DDL.
 
     Raises ``SchemaImportError`` (with the 1-based line and the statement) for input
     that is empty, binary or not valid SQL in that dialect.
     """
-    if dialect not in DIALECTS:
-        raise ValueError(ERR_DIALECT.format(dialect=dialect))
+    d = reading_dialect(dialect)
     check_text(text)
-    statements, split_warnings = split_statements(text, dialect)
+    statements, split_warnings = split_statements(text, d)
     if not statements:
         raise SchemaImportError(ERR_NO_STATEMENTS)
-    importer = _Importer(dialect, source_name)
+    importer = _Importer(d, source_name)
     importer.warnings.extend(split_warnings)
     for stmt in statements:
         importer.handle(stmt)

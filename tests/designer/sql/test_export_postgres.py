@@ -24,15 +24,11 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.sql.ddl import (
-    WARN_DEFAULT_IGNORED,
-    WARN_NUL_IN_TEXT,
-    ExportResult,
-    quote_literal,
-    split_qualified,
-)
-from designer.sql.dialects.base import Dialect
+from designer.schema.sqltext import quote_literal
+from designer.sql.ddl import WARN_DEFAULT_IGNORED, ExportResult
+from designer.sql.dialects.base import WARN_NUL_IN_TEXT, Dialect
 from designer.sql.export_postgres import export_postgres
+from designer.sql.script import split_qualified
 
 
 @pytest.fixture(scope="module")

@@ -36,7 +36,7 @@ import pytest
 
 from designer.schema.model import RawStatement, Schema
 from designer.sql import server as pgserver
-from designer.sql.compare import differences
+from designer.sql.canonical import differences
 from designer.sql.export_postgres import export_postgres
 from designer.sql.readers.live import introspect
 from designer.sql.readers.postgres import import_postgres

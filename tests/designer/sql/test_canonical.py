@@ -23,7 +23,7 @@ from designer.schema.model import (
     View,
 )
 from designer.sql import server as pgserver
-from designer.sql.compare import canonical, differences, make_object_name
+from designer.sql.canonical import canonical, differences
 from designer.sql.readers.live import introspect
 
 LONG_TABLE = "customer_subscription_renewal_notifications_sent_by_the_billing"  # 63 bytes
@@ -67,13 +67,6 @@ def test_constraint_names_default_to_postgresqls_choice() -> None:
 def test_check_on_several_columns_is_named_after_the_table() -> None:
     table = orders(checks=(CheckConstraint(expression="total > id"),))
     assert canonical(Schema(tables=(table,))).tables[0].checks[0].name == "orders_check"
-
-
-def test_names_are_cut_to_63_bytes_like_postgresql() -> None:
-    assert make_object_name("a" * 40, "b" * 40, "key") == "a" * 29 + "_" + "b" * 29 + "_key"
-    assert len(make_object_name(LONG_TABLE, LONG_COLUMN, "fkey").encode()) == 63
-    # A multi-byte character is never cut in half.
-    assert make_object_name("é" * 40, None, "pkey") == "é" * 29 + "_pkey"
 
 
 def test_order_of_constraints_indexes_and_tables_does_not_matter() -> None:
