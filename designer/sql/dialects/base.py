@@ -170,6 +170,10 @@ class Dialect:
     def raw(self, raw: RawStatement) -> str:
         return statement(raw.sql)
 
+    def script_comment(self, text: str) -> str:
+        """``text`` as SQL comment lines, for notes a script carries to its reader."""
+        return "\n".join("-- " + line for line in text.splitlines())
+
     # -- types and sequences -------------------------------------------------------------
 
     def create_schema(self, name: str) -> str:
@@ -548,12 +552,16 @@ class Dialect:
         for c in t.columns:
             # A partition column the parent lacks was left out (and warned about).
             if c.comment is not None and (parent is None or parent.column(c.name)):
-                out.append(self.comment_on("COLUMN", self.column_ref(t, c.name), c.comment, ctx))
+                out.append(
+                    self.comment_on(
+                        "COLUMN", self.column_ref(t.schema, t.name, c.name), c.comment, ctx
+                    )
+                )
         out.extend(self.index_comments(t.schema, t.indexes, ctx))
         return out
 
-    def column_ref(self, t: Table | View, column: str) -> str:
-        return f"{self.qualify(t.schema, t.name)}.{self.quote(column)}"
+    def column_ref(self, schema: str, relation: str, column: str) -> str:
+        return f"{self.qualify(schema, relation)}.{self.quote(column)}"
 
     def policy_comments(
         self, schema: str, table: str, policies: Iterable[Policy], ctx: ExportContext
@@ -575,7 +583,9 @@ class Dialect:
         if v.comment is not None:
             out.append(self.comment_on(kind, name, v.comment, ctx))
         for column, text in v.column_comments:
-            out.append(self.comment_on("COLUMN", self.column_ref(v, column), text, ctx))
+            out.append(
+                self.comment_on("COLUMN", self.column_ref(v.schema, v.name, column), text, ctx)
+            )
         out.extend(self.index_comments(v.schema, v.indexes, ctx))
         return out
 

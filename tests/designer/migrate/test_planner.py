@@ -70,7 +70,7 @@ PATTERNS: dict[str, list[str]] = {
     # imported designs list indexes by name, so the plan builds them in that order
     "add_index": [
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_active_idx ON public.customers"
-        " (created_at DESC) WHERE score > 0;",
+        " (created_at DESC) WHERE (score > 0);",
         "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS customers_lower_email_idx ON"
         " public.customers ((lower(email)));",
         "CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_idx",
@@ -113,11 +113,9 @@ PATTERNS: dict[str, list[str]] = {
     ],
     "rls_policy": [
         "ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY;",
-        "CREATE POLICY customers_own ON public.customers FOR SELECT TO public USING",
+        "CREATE POLICY customers_own ON public.customers FOR SELECT\n    USING (email = CURRENT_USER);",
     ],
-    "sequence": [
-        "CREATE SEQUENCE public.invoice_numbers AS bigint INCREMENT BY 10 START WITH 1000;"
-    ],
+    "sequence": ["CREATE SEQUENCE public.invoice_numbers INCREMENT BY 10 START WITH 1000;"],
     "set_not_null": [
         "ADD CONSTRAINT customers_name_nn_check CHECK (name IS NOT NULL) NOT VALID;",
         "VALIDATE CONSTRAINT customers_name_nn_check;",
