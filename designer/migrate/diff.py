@@ -13,14 +13,9 @@ this module, decides the order statements run in.
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import replace
 from typing import Any
-
-import pglast
 
 from designer.migrate.changes import (
     AddCheck,
@@ -79,6 +74,7 @@ from designer.migrate.changes import (
     type_change_narrows,
     type_change_rewrites,
 )
+from designer.migrate.facts import appends_only, is_volatile, relations, star_relations
 from designer.schema.model import (
     DEFAULT_SCHEMA,
     Column,
@@ -97,38 +93,15 @@ from designer.schema.pgnames import (
 from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident
 
 __all__ = [
-    "RenameSuggestion",
     "diff",
     "is_volatile",
+    "match",
+    "qualified",
     "star_relations",
-    "suggest_renames",
     "type_change_narrows",
     "type_change_rewrites",
 ]
 
-# Functions whose value is fixed within a statement: a column added with them as default
-# gets PostgreSQL 11's fast default (one value stored in the catalog, no rewrite).
-NON_VOLATILE_FUNCTIONS = frozenset(
-    {
-        "now",
-        "transaction_timestamp",
-        "statement_timestamp",
-        "current_setting",
-        "lower",
-        "upper",
-        "length",
-        "array",
-        "jsonb_build_object",
-        "jsonb_build_array",
-        "json_build_object",
-        "to_jsonb",
-        "make_interval",
-        "make_date",
-        "date_trunc",
-        "concat",
-        "pg_catalog.now",
-    }
-)
 MANUAL_TABLE_FIELDS = ("partitioning", "partition_of", "inherits", "unlogged", "with_options")
 MANUAL_TABLE_FIELD = "table {table}: {field} changes from {old} to {new}; change it by hand"
 MANUAL_COLUMN_ORDER = (
@@ -139,146 +112,6 @@ MANUAL_GENERATED = "column {table}.{column}: generated expression changes; recre
 MANUAL_DOMAIN = "domain {name} changes; alter it by hand"
 MANUAL_SEQUENCE = "sequence {name} options change; ALTER SEQUENCE by hand"
 MANUAL_RAW = "statements kept verbatim (functions, triggers, ...) differ; apply them by hand"
-
-
-# -- expression and type facts -----------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def is_volatile(expression: str) -> bool:
-    """True when the default is evaluated per row (gen_random_uuid(), random(), nextval()).
-
-    ``now()`` and ``CURRENT_TIMESTAMP`` count as non-volatile: one value for the whole
-    statement, so ``ADD COLUMN ... DEFAULT now()`` stays a catalog-only change. Any
-    function not known to be stable is treated as volatile, the safe assumption.
-    """
-    tree = json.loads(pglast.parser.parse_sql_json(f"SELECT {expression}"))
-    found = False
-
-    def walk(node: Any) -> None:
-        nonlocal found
-        if isinstance(node, dict):
-            call = node.get("FuncCall")
-            if isinstance(call, dict):
-                name = ".".join(p["String"]["sval"] for p in call["funcname"])
-                if name not in NON_VOLATILE_FUNCTIONS and not name.startswith("pg_catalog.now"):
-                    found = True
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(tree)
-    return found
-
-
-@lru_cache(maxsize=4096)
-def _relations(query: str) -> frozenset[tuple[str, str]]:
-    """(schema, name) of every relation a view's query reads."""
-    tree = json.loads(pglast.parser.parse_sql_json(query))
-    found: set[tuple[str, str]] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            rv = node.get("RangeVar")
-            if isinstance(rv, dict):
-                found.add((rv.get("schemaname", DEFAULT_SCHEMA), rv["relname"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(tree)
-    return frozenset(found)
-
-
-def _range_vars(node: Any) -> list[dict[str, Any]]:
-    """Every RangeVar under ``node`` (joins and subqueries included)."""
-    out: list[dict[str, Any]] = []
-
-    def walk(n: Any) -> None:
-        if isinstance(n, dict):
-            rv = n.get("RangeVar")
-            if isinstance(rv, dict):
-                out.append(rv)
-            for value in n.values():
-                walk(value)
-        elif isinstance(n, list):
-            for value in n:
-                walk(value)
-
-    walk(node)
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _star_reads(query: str) -> tuple[tuple[tuple[str, str], bool], ...]:
-    """(relation, at_end) for every relation a ``*`` or ``alias.*`` of the query expands.
-
-    ``at_end`` is True when the star is the last output column of the view's own SELECT and
-    covers that relation alone: new columns of the relation then land at the end of the
-    view, where CREATE OR REPLACE VIEW accepts them. A star whose qualifier names no table
-    in its FROM (a subquery or CTE alias) counts every relation of that FROM: a needless
-    refresh is harmless, a missed one leaves the view behind the design.
-    """
-    tree = json.loads(pglast.parser.parse_sql_json(query))
-    found: list[tuple[tuple[str, str], bool]] = []
-
-    def key(rv: dict[str, Any]) -> tuple[str, str]:
-        return (rv.get("schemaname", DEFAULT_SCHEMA), rv["relname"])
-
-    def select(stmt: dict[str, Any], top: bool) -> None:
-        from_items = stmt.get("fromClause", [])
-        rvs = _range_vars(from_items)
-        targets = stmt["targetList"]
-        for i, target in enumerate(targets):
-            ref = target.get("ResTarget", {}).get("val", {}).get("ColumnRef")
-            if not ref or "A_Star" not in ref["fields"][-1]:
-                continue
-            names = [f["String"]["sval"] for f in ref["fields"][:-1]]
-            if names:
-                hits = [
-                    rv
-                    for rv in rvs
-                    if rv.get("alias", {}).get("aliasname", rv["relname"]) == names[-1]
-                    and (len(names) == 1 or rv.get("schemaname", DEFAULT_SCHEMA) == names[-2])
-                ]
-                alone = len(hits) == 1
-            else:
-                hits = rvs
-                alone = len(from_items) == 1 and "RangeVar" in from_items[0]
-            at_end = top and i == len(targets) - 1 and alone
-            found.extend((key(rv), at_end) for rv in hits or rvs)
-
-    def walk(node: Any, top: bool) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("targetList"), list):
-                select(node, top and node.get("op", "SETOP_NONE") == "SETOP_NONE")
-            for value in node.values():
-                walk(value, False)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, False)
-
-    for stmt in tree.get("stmts", []):
-        walk(stmt["stmt"].get("SelectStmt", stmt["stmt"]), True)
-    return tuple(sorted(set(found)))
-
-
-def star_relations(query: str) -> frozenset[tuple[str, str]]:
-    """(schema, name) of the relations a view's query reads with ``*`` or ``alias.*``.
-
-    PostgreSQL expands the star when the view is created, so these are the relations whose
-    new columns the view misses until it is re-created.
-    """
-    return frozenset(rel for rel, _ in _star_reads(query))
-
-
-def _appends_only(query: str, relations: set[tuple[str, str]]) -> bool:
-    """True when new columns of ``relations`` all land at the end of the view's columns."""
-    return all(at_end for rel, at_end in _star_reads(query) if rel in relations)
 
 
 # -- PostgreSQL's names for unnamed constraints -----------------------------------------
@@ -324,7 +157,7 @@ def _named(table: Table) -> Table:
 # -- matching ----------------------------------------------------------------------------
 
 
-def _match(
+def match(
     olds: Iterable[Any],
     news: Iterable[Any],
     key: Any,
@@ -461,7 +294,7 @@ def _constraint_changes(
     schema: str, table: str, olds: Iterable[Any], news: Iterable[Any], add: Any, drop: Any
 ) -> tuple[list[Change], list[Change]]:
     """(renames and additions, drops) for one kind of named constraint."""
-    pairs, gone, new = _match(olds, news, lambda c: c.name)
+    pairs, gone, new = match(olds, news, lambda c: c.name)
     ups: list[Change] = []
     drops: list[Change] = []
     for o, n in pairs:
@@ -484,7 +317,7 @@ def _constraint_changes(
 
 
 def _index_changes(schema: str, table: str, old: Table, new: Table) -> list[Change]:
-    pairs, gone, added = _match(old.indexes, new.indexes, lambda i: i.name)
+    pairs, gone, added = match(old.indexes, new.indexes, lambda i: i.name)
     out: list[Change] = []
 
     def same(a: Index, b: Index) -> bool:
@@ -571,7 +404,7 @@ def _table_changes(
                 )
             )
     col_renames = _column_renames(old, new, renames)
-    pairs, gone, added = _match(old.columns, new.columns, lambda c: c.name, col_renames)
+    pairs, gone, added = match(old.columns, new.columns, lambda c: c.name, col_renames)
     for o, n in pairs:
         if o.name != n.name:
             out.append(RenameColumn(schema, name, o.name, n.name))
@@ -616,7 +449,7 @@ def _table_changes(
         out.append(EnableRls(schema, name, new.rls_forced))
     elif old.rls_enabled and not new.rls_enabled:
         out.append(DisableRls(schema, name, old.rls_forced))
-    ppairs, pgone, padded = _match(old.policies, new.policies, lambda p: p.name)
+    ppairs, pgone, padded = match(old.policies, new.policies, lambda p: p.name)
     for o, n in ppairs:
         if replace(o, comment=None) != replace(n, comment=None):
             out += [DropPolicy(schema, name, o), AddPolicy(schema, name, n)]
@@ -642,7 +475,7 @@ def _moves(
     """Old (schema, table) -> (new table name, old -> new column names), for foreign keys."""
     out: dict[tuple[str, str], tuple[str, Mapping[str, str]]] = {}
     for o, n in pairs:
-        col_pairs, _, _ = _match(
+        col_pairs, _, _ = match(
             o.columns, n.columns, lambda c: c.name, _column_renames(o, n, renames)
         )
         mapping = {a.name: b.name for a, b in col_pairs if a.name != b.name}
@@ -651,7 +484,7 @@ def _moves(
     return out
 
 
-def _qualified(o: Any) -> tuple[str, str]:
+def qualified(o: Any) -> tuple[str, str]:
     return (o.schema, o.name)
 
 
@@ -671,19 +504,19 @@ def diff(
     new_ext = {e.name: e for e in after.extensions}
     out += [AddExtension(new_ext[n]) for n in sorted(new_ext.keys() - old_ext.keys())]
 
-    enum_pairs, enum_gone, enum_added = _match(before.enums, after.enums, _qualified)
-    out += [AddEnum(e) for e in sorted(enum_added, key=_qualified)]
-    for o, n in sorted(enum_pairs, key=lambda p: _qualified(p[1])):
+    enum_pairs, enum_gone, enum_added = match(before.enums, after.enums, qualified)
+    out += [AddEnum(e) for e in sorted(enum_added, key=qualified)]
+    for o, n in sorted(enum_pairs, key=lambda p: qualified(p[1])):
         out += _enum_changes(before, o, n)
         out += _comment("TYPE", qualify(n.schema, n.name), o.comment, n.comment)
 
-    dom_pairs, dom_gone, dom_added = _match(before.domains, after.domains, _qualified)
-    out += [AddDomain(d) for d in sorted(dom_added, key=_qualified)]
+    dom_pairs, dom_gone, dom_added = match(before.domains, after.domains, qualified)
+    out += [AddDomain(d) for d in sorted(dom_added, key=qualified)]
     out += [
         ManualChange(MANUAL_DOMAIN.format(name=n.qualified_name)) for o, n in dom_pairs if o != n
     ]
-    seq_pairs, seq_gone, seq_added = _match(before.sequences, after.sequences, _qualified)
-    out += [AddSequence(s) for s in sorted(seq_added, key=_qualified)]
+    seq_pairs, seq_gone, seq_added = match(before.sequences, after.sequences, qualified)
+    out += [AddSequence(s) for s in sorted(seq_added, key=qualified)]
     for o, n in seq_pairs:
         if replace(o, comment=None) != replace(n, comment=None):
             out.append(ManualChange(MANUAL_SEQUENCE.format(name=n.qualified_name)))
@@ -694,28 +527,28 @@ def diff(
         for k, v in renames.items()
         if k.count(".") == 1
     }
-    pairs, gone, added = _match(
+    pairs, gone, added = match(
         [_named(t) for t in before.tables],
         [_named(t) for t in after.tables],
         lambda t: f"{t.schema}.{t.name}",
         table_renames,
     )
-    for t in sorted(added, key=_qualified):
+    for t in sorted(added, key=qualified):
         out.append(AddTable(replace(t, foreign_keys=())))
-    for t in sorted(added, key=_qualified):
+    for t in sorted(added, key=qualified):
         out += [AddForeignKey(t.schema, t.name, fk) for fk in t.foreign_keys]
     moved = _moves(pairs, renames)
-    for o, n in sorted(pairs, key=lambda p: _qualified(p[1])):
+    for o, n in sorted(pairs, key=lambda p: qualified(p[1])):
         out += _table_changes(o, n, renames, moved)
-    for t in sorted(gone, key=_qualified):
+    for t in sorted(gone, key=qualified):
         out += [DropForeignKey(t.schema, t.name, fk) for fk in t.foreign_keys]
-    out += [DropTable(t) for t in sorted(gone, key=_qualified)]
+    out += [DropTable(t) for t in sorted(gone, key=qualified)]
 
     out += _view_changes(before, after, out, {(o.schema, o.name) for o in gone})
 
-    out += [DropSequence(s) for s in sorted(seq_gone, key=_qualified)]
-    out += [DropDomain(d) for d in sorted(dom_gone, key=_qualified)]
-    out += [DropEnum(e) for e in sorted(enum_gone, key=_qualified)]
+    out += [DropSequence(s) for s in sorted(seq_gone, key=qualified)]
+    out += [DropDomain(d) for d in sorted(dom_gone, key=qualified)]
+    out += [DropEnum(e) for e in sorted(enum_gone, key=qualified)]
     out += [DropExtension(old_ext[n]) for n in sorted(old_ext.keys() - new_ext.keys())]
     for name in sorted(set(before.schemas) - set(after.schemas) - {DEFAULT_SCHEMA}):
         out.append(DropSchema(name))
@@ -748,14 +581,14 @@ def _view_changes(
     # to the doomed column again, so it comes back only after the drop ("late"). A view reading
     # a gaining table with * is replaced in place (refreshed), and so is every view reading it,
     # which the rollback has to drop before the new columns go.
-    new_views = {_qualified(v): v for v in after.views}
+    new_views = {qualified(v): v for v in after.views}
     rebuild: set[tuple[str, str]] = set()
     early_views: set[tuple[str, str]] = set()
     late_views: set[tuple[str, str]] = set()
     refresh: set[tuple[str, str]] = set()
     for v in before.views:
-        key = _qualified(v)
-        rels = _relations(v.query)
+        key = qualified(v)
+        rels = relations(v.query)
         new = new_views.get(key)
         if rels & (early | shrinking | rebuild):
             rebuild.add(key)
@@ -770,12 +603,12 @@ def _view_changes(
         ):
             # CREATE OR REPLACE cannot touch a materialized view, nor put new columns
             # anywhere but at the end (``SELECT t.*, 1 AS one``): rebuild those.
-            in_place = not v.materialized and _appends_only(v.query, gaining | refresh)
+            in_place = not v.materialized and appends_only(v.query, gaining | refresh)
             (refresh if in_place else rebuild).add(key)
     out: list[Change] = []
-    old_views = {_qualified(v): v for v in before.views}
+    old_views = {qualified(v): v for v in before.views}
     for v in reversed(before.views):
-        key = _qualified(v)
+        key = qualified(v)
         new = new_views.get(key)
         if new is None or key in rebuild or _needs_recreate(v, new):
             late = new is not None and key in late_views and key not in early_views
@@ -783,10 +616,10 @@ def _view_changes(
         elif key in refresh:
             out.append(RestoreViewOnRollback(v))
     for v in after.views:
-        key = _qualified(v)
+        key = qualified(v)
         old = old_views.get(key)
         if old is None or key in rebuild or _needs_recreate(old, v):
-            late = key in late_views or bool(_relations(v.query) & late_views)
+            late = key in late_views or bool(relations(v.query) & late_views)
             if late:
                 late_views.add(key)
             out.append(AddView(v, late=late))
@@ -819,88 +652,3 @@ def _needs_recreate(old: View, new: View) -> bool:
         or new.materialized
         or replace(_strip_comments(old), query="") != replace(_strip_comments(new), query="")
     )
-
-
-# -- rename suggestions ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenameSuggestion:
-    """A likely rename for the user to confirm; pass ``{s.key: s.new_name}`` as ``renames``."""
-
-    kind: str  # "table" | "column"
-    schema: str
-    table: str  # the table as named in ``before``
-    old_name: str
-    new_name: str
-    score: float
-    reason: str
-
-    @property
-    def key(self) -> str:
-        if self.kind == "table":
-            return f"{self.schema}.{self.old_name}"
-        return f"{self.schema}.{self.table}.{self.old_name}"
-
-
-SUGGEST_MIN_SCORE = 0.6
-
-
-def _similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
-
-
-def suggest_renames(before: Schema, after: Schema) -> list[RenameSuggestion]:
-    """Likely table and column renames between two designs without ids, best first."""
-    out: list[RenameSuggestion] = []
-    pairs, gone, added = _match(before.tables, after.tables, lambda t: f"{t.schema}.{t.name}")
-    used: set[str] = set()
-    for o in sorted(gone, key=_qualified):
-        best: tuple[float, Table] | None = None
-        for n in sorted(added, key=_qualified):
-            if n.schema != o.schema or n.name in used:
-                continue
-            shape = [(c.name, c.type) for c in o.columns] == [(c.name, c.type) for c in n.columns]
-            cols = set(o.column_names) | set(n.column_names)
-            overlap = len(set(o.column_names) & set(n.column_names)) / max(len(cols), 1)
-            score = 0.6 * overlap + 0.4 * _similar(o.name, n.name) + (0.2 if shape else 0)
-            if best is None or score > best[0]:
-                best = (min(score, 1.0), n)
-        if best and best[0] >= SUGGEST_MIN_SCORE:
-            used.add(best[1].name)
-            out.append(
-                RenameSuggestion(
-                    "table",
-                    o.schema,
-                    o.name,
-                    o.name,
-                    best[1].name,
-                    round(best[0], 3),
-                    "same columns" if best[0] >= 0.8 else "similar columns and name",
-                )
-            )
-    for o, n in pairs:
-        _, cgone, cadded = _match(o.columns, n.columns, lambda c: c.name)
-        taken: set[str] = set()
-        for c in cgone:
-            pos = o.columns.index(c)
-            for a in cadded:
-                if a.name in taken or a.type != c.type:
-                    continue
-                same_place = pos < len(n.columns) and n.columns[pos] is a
-                score = _similar(c.name, a.name) * 0.6 + (0.4 if same_place else 0)
-                if score >= SUGGEST_MIN_SCORE or (same_place and _similar(c.name, a.name) >= 0.3):
-                    taken.add(a.name)
-                    out.append(
-                        RenameSuggestion(
-                            "column",
-                            o.schema,
-                            o.name,
-                            c.name,
-                            a.name,
-                            round(min(score, 1.0), 3),
-                            "same type and position" if same_place else "same type, similar name",
-                        )
-                    )
-                    break
-    return sorted(out, key=lambda s: (-s.score, s.key))

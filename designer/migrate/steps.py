@@ -29,7 +29,7 @@ from designer.migrate.changes import (
     SHARE_UPDATE_EXCLUSIVE,
     Change,
 )
-from designer.migrate.diff import is_volatile
+from designer.migrate.facts import is_volatile
 from designer.migrate.statements import PlanContext, definition, sequence_owner, sql
 from designer.schema.model import Column, Index, IndexPart, UniqueConstraint
 from designer.schema.pgnames import make_object_name

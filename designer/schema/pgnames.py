@@ -8,13 +8,11 @@ sequences alike. Names are cut to NAMEDATALEN - 1 bytes without splitting a char
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-import pglast
-
 from designer.schema.model import Table
+from designer.schema.pgtree import nodes, parse_expression
 
 NAMEDATALEN = 64
 
@@ -95,7 +93,7 @@ def _figure_colname(node: Any) -> str | None:
 
 def index_element_name(expression: str) -> str | None:
     """The name PostgreSQL derives from an index or exclusion element (``lower(x)`` -> lower)."""
-    tree = json.loads(pglast.parser.parse_sql_json(f"SELECT {expression}"))
+    tree = parse_expression(expression)
     return _figure_colname(
         tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
     )
@@ -115,23 +113,11 @@ def identity_sequence_name(table: str, column: str) -> str:
 
 def expression_columns(expression: str) -> set[str]:
     """Names of the columns an expression refers to (last part of each column reference)."""
-    tree = json.loads(pglast.parser.parse_sql_json(f"SELECT {expression}"))
     found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            ref = node.get("ColumnRef")
-            if isinstance(ref, dict):
-                last = ref.get("fields", [{}])[-1]
-                if "String" in last:
-                    found.add(last["String"]["sval"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(tree)
+    for ref in nodes(parse_expression(expression), "ColumnRef"):
+        last = ref.get("fields", [{}])[-1]
+        if "String" in last:
+            found.add(last["String"]["sval"])
     return found
 
 

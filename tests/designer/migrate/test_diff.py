@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from designer.migrate import changes as ch
-from designer.migrate.diff import diff, is_volatile, suggest_renames
+from designer.migrate.diff import diff
+from designer.migrate.facts import is_volatile
 from designer.migrate.rehearse import schema_from_sql
+from designer.migrate.renames import suggest_renames
 from designer.schema.model import Column, Index, IndexPart, PrimaryKey, Schema, Table
 
 FIXTURES = Path(__file__).parent / "fixtures"

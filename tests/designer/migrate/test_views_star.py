@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from designer.migrate import changes as ch
-from designer.migrate.diff import diff, star_relations
+from designer.migrate.diff import diff
+from designer.migrate.facts import star_relations
 from designer.migrate.planner import ACCESS_EXCLUSIVE, EXPAND, Plan, plan
 from designer.migrate.rehearse import rehearse, schema_from_sql
 from designer.migrate.render import down_sql, up_sql
