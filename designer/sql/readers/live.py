@@ -79,7 +79,7 @@ from designer.schema.model import (
 )
 from designer.schema.pgnames import identity_sequence_name
 from designer.sql.canonical import sequence_defaults, sequence_options_sql
-from designer.sql.readers.postgres import print_sql
+from designer.sql.readers.pg_json import print_sql
 
 ERR_CONNECT = "Could not connect to {dsn}: {error}"
 ERR_READ = "Reading the schema of {dsn} failed: {error}"
