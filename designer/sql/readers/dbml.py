@@ -60,7 +60,7 @@ from designer.sql.readers.report import (
     SkippedStatement,
     count_objects,
 )
-from designer.sql.readers.sqlglot import check_text
+from designer.sql.readers.splitter import check_text
 
 ERR_DBML_SYNTAX = "DBML syntax error: {detail}"
 ERR_DBML_MODEL = "The DBML cannot be read: {detail}"

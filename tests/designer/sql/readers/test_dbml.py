@@ -28,7 +28,7 @@ from designer.sql.readers.dbml import (
     import_dbml,
 )
 from designer.sql.readers.report import ImportResult, SchemaImportError
-from designer.sql.readers.sqlglot import ERR_BINARY, ERR_EMPTY
+from designer.sql.readers.splitter import ERR_BINARY, ERR_EMPTY
 from designer.sql.server import apply_sql
 
 FEATURES = Path(__file__).parents[1] / "fixtures" / "dbml" / "features.dbml"

@@ -21,13 +21,11 @@ from designer.schema.model import (
 from designer.schema.sqltext import normalize_expr
 from designer.sql.export_postgres import export_postgres
 from designer.sql.readers.report import ImportResult, SchemaImportError
+from designer.sql.readers.splitter import ERR_BINARY, ERR_EMPTY, split_statements
 from designer.sql.readers.sqlglot import (
-    ERR_BINARY,
-    ERR_EMPTY,
     ERR_NO_STATEMENTS,
     ERR_NOT_STATEMENT,
     import_sql_dialect,
-    split_statements,
 )
 from designer.sql.server import apply_sql
 
