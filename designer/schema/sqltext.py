@@ -206,7 +206,7 @@ def _const_int(node: object) -> int | None:
 
 def format_type_name(type_name: ast.TypeName) -> str:
     """Canonical text of a pglast ``TypeName`` node (what ``format_type()`` would print)."""
-    names = [n.sval for n in type_name.names]  # type: ignore[union-attr,attr-defined]
+    names: list[str] = [n.sval for n in type_name.names]  # type: ignore[union-attr]
     typmods = type_name.typmods or ()
     array = "[]" if type_name.arrayBounds else ""
     if type_name.setof or type_name.pct_type:
