@@ -8,8 +8,10 @@ comes from ``designer.sql.dialects.postgres``, the one writer of PostgreSQL DDL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import singledispatch
+from typing import Any
 
 from designer.migrate import changes as ch
 from designer.migrate.changes import Change
@@ -60,40 +62,61 @@ def sql(change: Change, ctx: PlanContext) -> str:
 
 @singledispatch
 def statements(change: Change, ctx: PlanContext) -> list[str]:
-    raise TypeError(f"no statement for {type(change).__name__}")
+    """The SQL of ``change``: one call in ``ONE_CALL``, or the function registered below."""
+    write = ONE_CALL.get(type(change))
+    if write is None:
+        raise TypeError(f"no statement for {type(change).__name__}")
+    out = write(change, ctx)
+    return [out] if isinstance(out, str) else out
 
 
-# -- namespaces, extensions, types, sequences ----------------------------------------------
+# Changes whose SQL is one call of the dialect on the change's own fields.
+ONE_CALL: dict[type[Change], Callable[[Any, PlanContext], str | list[str]]] = {
+    ch.AddSchema: lambda c, ctx: ctx.d.create_schema(c.name),
+    ch.DropSchema: lambda c, ctx: ctx.d.drop_schema(c.name),
+    ch.AddExtension: lambda c, ctx: ctx.d.create_extension(c.extension, ctx.sql),
+    ch.DropExtension: lambda c, ctx: ctx.d.drop_extension(c.extension),
+    ch.AddEnum: lambda c, ctx: ctx.d.create_enum_complete(c.enum, ctx.sql),
+    ch.DropEnum: lambda c, ctx: ctx.d.drop_type(c.enum.schema, c.enum.name),
+    ch.AddDomain: lambda c, ctx: ctx.d.create_domain_complete(c.domain, ctx.sql),
+    ch.DropDomain: lambda c, ctx: ctx.d.drop_domain(c.domain),
+    ch.DropSequence: lambda c, ctx: ctx.d.drop_sequence(c.sequence),
+    ch.RenameSequence: lambda c, ctx: ctx.d.rename_sequence(c.schema, c.old_name, c.new_name),
+    ch.AddTable: lambda c, ctx: ctx.d.create_table_complete(c.table, ctx.sql),
+    ch.DropTable: lambda c, ctx: ctx.d.drop_table(c.table.schema, c.table.name),
+    ch.RenameTable: lambda c, ctx: ctx.d.rename_table(c.schema, c.table, c.new_name),
+    ch.DropColumn: lambda c, ctx: ctx.d.drop_column(c.schema, c.table, c.column.name),
+    ch.RenameColumn: lambda c, ctx: ctx.d.rename_column(c.schema, c.table, c.old_name, c.new_name),
+    ch.SetNotNull: lambda c, ctx: ctx.d.set_not_null(c.schema, c.table, c.column),
+    ch.DropNotNull: lambda c, ctx: ctx.d.drop_not_null(c.schema, c.table, c.column),
+    ch.SetDefault: lambda c, ctx: ctx.d.set_default(c.schema, c.table, c.column, c.default),
+    ch.DropDefault: lambda c, ctx: ctx.d.set_default(c.schema, c.table, c.column, None),
+    ch.AddIdentity: lambda c, ctx: ctx.d.add_identity(
+        c.schema, c.table, c.column, c.identity, c.options
+    ),
+    ch.DropIdentity: lambda c, ctx: ctx.d.drop_identity(c.schema, c.table, c.column),
+    ch.RenameConstraint: lambda c, ctx: ctx.d.rename_constraint(
+        c.schema, c.table, c.old_name, c.new_name
+    ),
+    ch.DropIndex: lambda c, ctx: ctx.d.drop_index(
+        c.schema, c.index.name, concurrently=not ctx.is_new(c)
+    ),
+    ch.RenameIndex: lambda c, ctx: ctx.d.rename_index(c.schema, c.old_name, c.new_name),
+    ch.AddView: lambda c, ctx: ctx.d.create_view_complete(c.view, ctx.sql),
+    ch.DropView: lambda c, ctx: ctx.d.drop_view(c.view),
+    ch.SetComment: lambda c, ctx: ctx.d.comment_on(c.object_kind, c.target, c.comment, ctx.sql),
+    ch.EnableRls: lambda c, ctx: ctx.d.set_row_level_security(
+        c.schema, c.table, on=True, force=c.force
+    ),
+    ch.DisableRls: lambda c, ctx: ctx.d.set_row_level_security(
+        c.schema, c.table, on=False, force=c.force
+    ),
+    ch.AddPolicy: lambda c, ctx: ctx.d.create_policy_complete(c.schema, c.table, c.policy, ctx.sql),
+    ch.DropPolicy: lambda c, ctx: ctx.d.drop_policy(c.schema, c.table, c.policy.name),
+}
 
 
-@statements.register
-def _(c: ch.AddSchema, ctx: PlanContext) -> list[str]:
-    return [ctx.d.create_schema(c.name)]
-
-
-@statements.register
-def _(c: ch.DropSchema, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_schema(c.name)]
-
-
-@statements.register
-def _(c: ch.AddExtension, ctx: PlanContext) -> list[str]:
-    return [ctx.d.create_extension(c.extension, ctx.sql)]
-
-
-@statements.register
-def _(c: ch.DropExtension, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_extension(c.extension)]
-
-
-@statements.register
-def _(c: ch.AddEnum, ctx: PlanContext) -> list[str]:
-    return ctx.d.create_enum_complete(c.enum, ctx.sql)
-
-
-@statements.register
-def _(c: ch.DropEnum, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_type(c.enum.schema, c.enum.name)]
+# -- types and sequences -------------------------------------------------------------------
 
 
 @statements.register
@@ -119,16 +142,6 @@ def _(c: ch.RecreateEnum, ctx: PlanContext) -> list[str]:
 
 
 @statements.register
-def _(c: ch.AddDomain, ctx: PlanContext) -> list[str]:
-    return ctx.d.create_domain_complete(c.domain, ctx.sql)
-
-
-@statements.register
-def _(c: ch.DropDomain, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_domain(c.domain)]
-
-
-@statements.register
 def _(c: ch.AddSequence, ctx: PlanContext) -> list[str]:
     return ctx.d.create_sequence_complete(c.sequence, ctx.sql) + sequence_owner(c, ctx)
 
@@ -140,32 +153,7 @@ def sequence_owner(c: ch.AddSequence, ctx: PlanContext) -> list[str]:
     return [ctx.d.sequence_owned_by(c.sequence, ctx.sql)]
 
 
-@statements.register
-def _(c: ch.DropSequence, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_sequence(c.sequence)]
-
-
-@statements.register
-def _(c: ch.RenameSequence, ctx: PlanContext) -> list[str]:
-    return [ctx.d.rename_sequence(c.schema, c.old_name, c.new_name)]
-
-
-# -- tables and columns ------------------------------------------------------------------
-
-
-@statements.register
-def _(c: ch.AddTable, ctx: PlanContext) -> list[str]:
-    return ctx.d.create_table_complete(c.table, ctx.sql)
-
-
-@statements.register
-def _(c: ch.DropTable, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_table(c.table.schema, c.table.name)]
-
-
-@statements.register
-def _(c: ch.RenameTable, ctx: PlanContext) -> list[str]:
-    return [ctx.d.rename_table(c.schema, c.table, c.new_name)]
+# -- columns ------------------------------------------------------------------------------
 
 
 @statements.register
@@ -178,16 +166,6 @@ def column_comment(c: ch.AddColumn, ctx: PlanContext) -> list[str]:
         return []
     target = ctx.d.column_ref(c.schema, c.table, c.column.name)
     return [ctx.d.comment_on("COLUMN", target, c.column.comment, ctx.sql)]
-
-
-@statements.register
-def _(c: ch.DropColumn, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_column(c.schema, c.table, c.column.name)]
-
-
-@statements.register
-def _(c: ch.RenameColumn, ctx: PlanContext) -> list[str]:
-    return [ctx.d.rename_column(c.schema, c.table, c.old_name, c.new_name)]
 
 
 @statements.register
@@ -204,36 +182,6 @@ def _(c: ch.AlterColumnType, ctx: PlanContext) -> list[str]:
             using=c.using,
         )
     ]
-
-
-@statements.register
-def _(c: ch.SetNotNull, ctx: PlanContext) -> list[str]:
-    return [ctx.d.set_not_null(c.schema, c.table, c.column)]
-
-
-@statements.register
-def _(c: ch.DropNotNull, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_not_null(c.schema, c.table, c.column)]
-
-
-@statements.register
-def _(c: ch.SetDefault, ctx: PlanContext) -> list[str]:
-    return [ctx.d.set_default(c.schema, c.table, c.column, c.default)]
-
-
-@statements.register
-def _(c: ch.DropDefault, ctx: PlanContext) -> list[str]:
-    return [ctx.d.set_default(c.schema, c.table, c.column, None)]
-
-
-@statements.register
-def _(c: ch.AddIdentity, ctx: PlanContext) -> list[str]:
-    return [ctx.d.add_identity(c.schema, c.table, c.column, c.identity, c.options)]
-
-
-@statements.register
-def _(c: ch.DropIdentity, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_identity(c.schema, c.table, c.column)]
 
 
 # -- constraints and indexes -------------------------------------------------------------
@@ -293,11 +241,6 @@ def _drop_constraint(c: ch.ConstraintChange, ctx: PlanContext) -> list[str]:
 
 
 @statements.register
-def _(c: ch.RenameConstraint, ctx: PlanContext) -> list[str]:
-    return [ctx.d.rename_constraint(c.schema, c.table, c.old_name, c.new_name)]
-
-
-@statements.register
 def _(c: ch.AddIndex, ctx: PlanContext) -> list[str]:
     # On a table in use the index is built without blocking writes; IF NOT EXISTS makes a
     # re-run after a partial failure skip the finished ones.
@@ -308,55 +251,10 @@ def _(c: ch.AddIndex, ctx: PlanContext) -> list[str]:
     return [index, *ctx.d.index_comments(c.schema, (c.index,), ctx.sql)]
 
 
-@statements.register
-def _(c: ch.DropIndex, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_index(c.schema, c.index.name, concurrently=not ctx.is_new(c))]
-
-
-@statements.register
-def _(c: ch.RenameIndex, ctx: PlanContext) -> list[str]:
-    return [ctx.d.rename_index(c.schema, c.old_name, c.new_name)]
-
-
-# -- views, comments, row-level security ---------------------------------------------------
-
-
-@statements.register
-def _(c: ch.AddView, ctx: PlanContext) -> list[str]:
-    return ctx.d.create_view_complete(c.view, ctx.sql)
-
-
-@statements.register
-def _(c: ch.DropView, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_view(c.view)]
+# -- views ------------------------------------------------------------------------------
 
 
 @statements.register(ch.ReplaceView)
 @statements.register(ch.RefreshView)
 def _replace_view(c: ch.ReplaceView | ch.RefreshView, ctx: PlanContext) -> list[str]:
     return ctx.d.create_view_complete(c.new, ctx.sql, replace=True)
-
-
-@statements.register
-def _(c: ch.SetComment, ctx: PlanContext) -> list[str]:
-    return [ctx.d.comment_on(c.object_kind, c.target, c.comment, ctx.sql)]
-
-
-@statements.register
-def _(c: ch.EnableRls, ctx: PlanContext) -> list[str]:
-    return ctx.d.set_row_level_security(c.schema, c.table, on=True, force=c.force)
-
-
-@statements.register
-def _(c: ch.DisableRls, ctx: PlanContext) -> list[str]:
-    return ctx.d.set_row_level_security(c.schema, c.table, on=False, force=c.force)
-
-
-@statements.register
-def _(c: ch.AddPolicy, ctx: PlanContext) -> list[str]:
-    return ctx.d.create_policy_complete(c.schema, c.table, c.policy, ctx.sql)
-
-
-@statements.register
-def _(c: ch.DropPolicy, ctx: PlanContext) -> list[str]:
-    return [ctx.d.drop_policy(c.schema, c.table, c.policy.name)]

@@ -464,6 +464,23 @@ def _view_differences(a: View, b: View) -> list[str]:
     return out
 
 
+def _relation_differences(
+    kind: str, xs: Iterable[Any], ys: Iterable[Any], compare: Callable[[Any, Any], list[str]]
+) -> list[str]:
+    """Tables (or views) only on one side, and ``compare`` of those on both, by name."""
+    left = {x.qualified_name: x for x in xs}
+    right = {y.qualified_name: y for y in ys}
+    out: list[str] = []
+    for name in sorted(left.keys() | right.keys()):
+        if name not in right:
+            out.append(f"{kind} {name}: only in the first schema")
+        elif name not in left:
+            out.append(f"{kind} {name}: only in the second schema")
+        else:
+            out += compare(left[name], right[name])
+    return out
+
+
 def differences(a: Schema, b: Schema, *, compare_raw: bool = True) -> list[str]:
     """What differs between ``a`` and ``b`` once both are canonical, one line per difference.
 
@@ -490,24 +507,8 @@ def differences(a: Schema, b: Schema, *, compare_raw: bool = True) -> list[str]:
     out += _named_differences("", "enum", a.enums, b.enums, qualified)
     out += _named_differences("", "domain", a.domains, b.domains, qualified)
     out += _named_differences("", "sequence", a.sequences, b.sequences, qualified)
-    left = {t.qualified_name: t for t in a.tables}
-    right = {t.qualified_name: t for t in b.tables}
-    for name in sorted(left.keys() | right.keys()):
-        if name not in right:
-            out.append(f"table {name}: only in the first schema")
-        elif name not in left:
-            out.append(f"table {name}: only in the second schema")
-        else:
-            out += _table_differences(left[name], right[name])
-    lv = {v.qualified_name: v for v in a.views}
-    rv = {v.qualified_name: v for v in b.views}
-    for name in sorted(lv.keys() | rv.keys()):
-        if name not in rv:
-            out.append(f"view {name}: only in the first schema")
-        elif name not in lv:
-            out.append(f"view {name}: only in the second schema")
-        else:
-            out += _view_differences(lv[name], rv[name])
+    out += _relation_differences("table", a.tables, b.tables, _table_differences)
+    out += _relation_differences("view", a.views, b.views, _view_differences)
     if a.raw != b.raw:
         out.append(f"raw statements differ: {len(a.raw)} vs {len(b.raw)}")
     return out

@@ -353,16 +353,9 @@ class MySQLDialect(PortableDialect):
         return f"{self.alter_table(table)}\n{INDENT}ADD {self.constraint_name(name)}{self.fk_clause(fk)};"
 
     def create_index(
-        self,
-        schema: str,
-        table: str,
-        index: Index,
-        ctx: ExportContext,
-        *,
-        concurrently: bool = False,
-        if_not_exists: bool = False,
+        self, schema: str, table: str, index: Index, ctx: ExportContext, **flags: bool
     ) -> str:
-        sql = super().create_index(schema, table, index, ctx).removesuffix(";")
+        sql = super().create_index(schema, table, index, ctx, **flags).removesuffix(";")
         if index.comment is not None:
             sql += f" COMMENT {self.literal(index.comment)}"
         return sql + ";"

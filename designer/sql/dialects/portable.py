@@ -519,15 +519,9 @@ class PortableDialect(Dialect):
         return sql + (" DESC" if part.descending else "")
 
     def create_index(
-        self,
-        schema: str,
-        table: str,
-        index: Index,
-        ctx: ExportContext,
-        *,
-        concurrently: bool = False,
-        if_not_exists: bool = False,
+        self, schema: str, table: str, index: Index, ctx: ExportContext, **flags: bool
     ) -> str:
+        """``flags`` (a migration's CONCURRENTLY) have no meaning in these targets."""
         sql = "CREATE UNIQUE INDEX " if index.unique else "CREATE INDEX "
         sql += f"{self.index_name(schema, index.name)} ON {self.qualify(schema, table)}"
         sql += f" ({', '.join(self.index_part(p, ctx) for p in index.parts)})"
