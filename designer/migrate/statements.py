@@ -187,37 +187,20 @@ def _(c: ch.AlterColumnType, ctx: PlanContext) -> list[str]:
 # -- constraints and indexes -------------------------------------------------------------
 
 
-@singledispatch
 def definition(x: AnyConstraint, ctx: PlanContext) -> str:
     """A constraint as ``CONSTRAINT name ...``: what follows ``ALTER TABLE ... ADD``."""
-    raise TypeError(f"no definition for {type(x).__name__}")
-
-
-@definition.register
-def _(x: PrimaryKey, ctx: PlanContext) -> str:
-    return ctx.d.primary_key(x)
-
-
-@definition.register
-def _(x: UniqueConstraint, ctx: PlanContext) -> str:
-    return ctx.d.unique(x)
-
-
-@definition.register
-def _(x: CheckConstraint, ctx: PlanContext) -> str:
-    return ctx.d.check(x)
-
-
-@definition.register
-def _(x: ForeignKey, ctx: PlanContext) -> str:
-    return ctx.d.foreign_key(x)
-
-
-@definition.register
-def _(x: ExcludeConstraint, ctx: PlanContext) -> str:
-    # An element that is a plain name is a column (the change does not carry the table).
-    columns = [e.expression for e in x.elements if e.expression.isidentifier()]
-    return ctx.d.exclude(x, columns, ctx.sql)
+    d = ctx.d
+    if isinstance(x, ExcludeConstraint):
+        # An element that is a plain name is a column (the change does not carry the table).
+        columns = [e.expression for e in x.elements if e.expression.isidentifier()]
+        return d.exclude(x, columns, ctx.sql)
+    write: dict[type, Callable[[Any], str]] = {
+        PrimaryKey: d.primary_key,
+        UniqueConstraint: d.unique,
+        CheckConstraint: d.check,
+        ForeignKey: d.foreign_key,
+    }
+    return write[type(x)](x)
 
 
 @statements.register(ch.AddPrimaryKey)
