@@ -195,7 +195,9 @@ def test_markdown_lists_destructive_steps_first_with_locks_and_rollback() -> Non
     text = plan_markdown(case_plan("drop_table"))
     assert text.index("## Destructive steps") < text.index("## Phase: contract")
     assert "- Step 2: Drop table public.orders" in text
-    assert "Lock: `ACCESS EXCLUSIVE`" in text and "Rollback:" in text
+    assert "Lock: `ACCESS EXCLUSIVE`" in text
+    # the rollback of the drop is the table's own CREATE, not just a heading
+    assert "Rollback:\n\n```sql\nCREATE TABLE public.orders (" in text
 
 
 def test_json_carries_every_step() -> None:
