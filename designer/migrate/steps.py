@@ -31,7 +31,15 @@ from designer.migrate.changes import (
 )
 from designer.migrate.facts import is_volatile
 from designer.migrate.statements import PlanContext, definition, sequence_owner, sql
-from designer.schema.model import Column, Index, IndexPart, UniqueConstraint
+from designer.schema.model import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    IndexPart,
+    PrimaryKey,
+    UniqueConstraint,
+)
 from designer.schema.pgnames import make_object_name
 from designer.schema.sqltext import SERIAL_TYPES
 
@@ -458,12 +466,21 @@ def _(c: ch.AddExclusion, ctx: PlanContext) -> StepList:
     )
 
 
-@steps_for.register(ch.AddPrimaryKey)
-@steps_for.register(ch.AddUnique)
-def _add_key(c: ch.AddPrimaryKey | ch.AddUnique, ctx: PlanContext) -> StepList:
+@steps_for.register
+def _(c: ch.AddPrimaryKey, ctx: PlanContext) -> StepList:
+    return _add_key(c, c.primary_key, "PRIMARY KEY", ctx)
+
+
+@steps_for.register
+def _(c: ch.AddUnique, ctx: PlanContext) -> StepList:
+    return _add_key(c, c.unique, "UNIQUE", ctx)
+
+
+def _add_key(
+    c: ch.ConstraintChange, key: PrimaryKey | UniqueConstraint, kind: str, ctx: PlanContext
+) -> StepList:
     """On a table in use: a unique index built concurrently, then the key attached to it
     (a brief lock). A temporal key (WITHOUT OVERLAPS) has no such route."""
-    key = c.primary_key if isinstance(c, ch.AddPrimaryKey) else c.unique
     down = _drop_if_exists(c, ctx)
     if key.without_overlaps or ctx.is_new(c):
         return simple(Stage.ATTACH, c, ctx, down=down, long=True)
@@ -471,7 +488,6 @@ def _add_key(c: ch.AddPrimaryKey | ch.AddUnique, ctx: PlanContext) -> StepList:
     parts = tuple(IndexPart(column=col) for col in key.columns)
     nulls = isinstance(key, UniqueConstraint) and key.nulls_not_distinct
     index = Index(name, parts, unique=True, include=key.include, nulls_not_distinct=nulls)
-    kind = "PRIMARY KEY" if isinstance(c, ch.AddPrimaryKey) else "UNIQUE"
     attach = ctx.d.add_constraint_using_index(
         c.schema, c.table, name, kind, deferrable=key.deferrable, deferred=key.initially_deferred
     )
@@ -501,17 +517,25 @@ def _add_key(c: ch.AddPrimaryKey | ch.AddUnique, ctx: PlanContext) -> StepList:
     ]
 
 
-@steps_for.register(ch.AddForeignKey)
-@steps_for.register(ch.AddCheck)
-def _add_then_validate(c: ch.AddForeignKey | ch.AddCheck, ctx: PlanContext) -> StepList:
+@steps_for.register
+def _(c: ch.AddForeignKey, ctx: PlanContext) -> StepList:
+    return _add_then_validate(c, c.foreign_key, SHARE_ROW_EXCLUSIVE, (RISK_FK_INDEX,), ctx)
+
+
+@steps_for.register
+def _(c: ch.AddCheck, ctx: PlanContext) -> StepList:
+    return _add_then_validate(c, c.check, ACCESS_EXCLUSIVE, (), ctx)
+
+
+def _add_then_validate(
+    c: ch.ConstraintChange,
+    x: ForeignKey | CheckConstraint,
+    lock: str,
+    risks: tuple[str, ...],
+    ctx: PlanContext,
+) -> StepList:
     """Added NOT VALID (existing rows unchecked, a brief lock), validated in a later step
     that lets reads and writes go on; left NOT VALID when the design says so."""
-    x = c.foreign_key if isinstance(c, ch.AddForeignKey) else c.check
-    lock, risks = (
-        (SHARE_ROW_EXCLUSIVE, (RISK_FK_INDEX,))
-        if isinstance(c, ch.AddForeignKey)
-        else (ACCESS_EXCLUSIVE, ())
-    )
     name, where = c.constraint_name, f"{c.schema}.{c.table}"
     steps = [
         step(
