@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, ClassVar
 
 from designer.schema.model import (
@@ -71,6 +72,16 @@ class ExportContext:
 
     def table(self, schema: str, name: str) -> Table | None:
         return self.tables.get(f"{schema}.{name}")
+
+    @cached_property
+    def columns(self) -> dict[str, tuple[str, str, str]]:
+        """(schema, table, column) by the one text the model refers to a column with
+        (``schema.table.column``: sequence owners)."""
+        return {
+            f"{t.schema}.{t.name}.{c.name}": (t.schema, t.name, c.name)
+            for t in self.tables.values()
+            for c in t.columns
+        }
 
 
 def deferrable_clause(deferrable: bool, initially_deferred: bool) -> str:
@@ -234,11 +245,8 @@ class Dialect:
 
     def sequence_owned_by(self, seq: Sequence, ctx: ExportContext) -> str:
         owner = seq.owned_by or ""
-        target = None
-        for t in ctx.tables.values():
-            for c in t.columns:
-                if f"{t.schema}.{t.name}.{c.name}" == owner:
-                    target = f"{self.qualify(t.schema, t.name)}.{self.quote(c.name)}"
+        column = ctx.columns.get(owner)
+        target = self.column_ref(*column) if column else None
         if target is None:  # a table the design does not hold (made by a raw statement)
             schema, rest = split_qualified(owner, ctx.known_schemas)
             table, _, column = rest.rpartition(".")
