@@ -74,7 +74,7 @@ from sqlglot import exp
 from sqlglot.dialects.mysql import MySQL
 
 from designer.schema.model import Column, EnumType, ForeignKey, Index, Table
-from designer.schema.sqltext import normalize_type
+from designer.schema.sqltext import normalize_type, quote_string
 from designer.sql.dialects.base import INDENT, ExportContext, ScriptSyntax
 from designer.sql.dialects.portable import (
     COMMON_TYPES_IN,
@@ -212,7 +212,7 @@ class MySQLDialect(PortableDialect):
         return "`" + name.replace("`", "``") + "`"
 
     def literal(self, text: str) -> str:
-        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+        return quote_string(text.replace("\\", "\\\\"))  # MySQL reads \\ as an escape
 
     # -- types ------------------------------------------------------------------------------
 

@@ -68,7 +68,7 @@ from typing import ClassVar
 from sqlglot import exp
 
 from designer.schema.model import Column, Sequence, Table, UniqueConstraint, View
-from designer.schema.sqltext import normalize_type
+from designer.schema.sqltext import normalize_type, quote_string
 from designer.sql.dialects.base import ExportContext, ScriptSyntax
 from designer.sql.dialects.portable import (
     COMMON_TYPES_IN,
@@ -216,7 +216,7 @@ class TSQLDialect(PortableDialect):
         return "[" + name.replace("]", "]]") + "]"
 
     def literal(self, text: str) -> str:
-        return "N'" + text.replace("'", "''") + "'"
+        return "N" + quote_string(text)
 
     def map_type(self, t: PgType, *, key: bool) -> tuple[str, str | None]:
         n = t.mods[0] if t.mods else None

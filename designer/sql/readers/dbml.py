@@ -51,6 +51,7 @@ from designer.schema.sqltext import (
     normalize_expr,
     normalize_type,
     qualify,
+    quote_string,
 )
 from designer.sql.readers.report import (
     ImportReport,
@@ -198,7 +199,7 @@ def _default_sql(value: Any) -> str | None:
     if isinstance(value, str):
         if value.upper() == "NULL":
             return None
-        return "'" + value.replace("'", "''") + "'"
+        return quote_string(value)
     return str(getattr(value, "text", value))
 
 

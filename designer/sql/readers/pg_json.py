@@ -27,7 +27,7 @@ from designer.schema.model import (
     Table,
     UniqueConstraint,
 )
-from designer.schema.sqltext import format_type_name, quote_ident
+from designer.schema.sqltext import format_type_name, quote_ident, quote_string
 
 ERR_EMPTY = "The file contains no SQL statements."
 ERR_BINARY = "The file is not SQL text: it contains binary data (NUL bytes)."
@@ -287,7 +287,7 @@ def _option_text(elem: dict[str, Any]) -> str:
     else:
         value = node_text(arg)
     if not _PLAIN_OPTION_VALUE.match(value):
-        value = "'" + value.replace("'", "''") + "'"
+        value = quote_string(value)
     return f"{name}={value}"
 
 

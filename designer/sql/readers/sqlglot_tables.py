@@ -27,6 +27,7 @@ from designer.schema.sqltext import (
     SqlTextError,
     normalize_expr,
     quote_ident,
+    quote_string,
 )
 from designer.sql.readers.report import (
     SchemaImportError,
@@ -261,7 +262,7 @@ class TablesReader:
             if is_set:
                 items = [v for v in node.name.split(",") if v]
                 literal = "{" + ",".join(items) + "}"
-                return normalize_expr("'" + literal.replace("'", "''") + "'::text[]")
+                return normalize_expr(quote_string(literal) + "::text[]")
         try:
             return self.to_pg(node)
         except SqlTextError as exc:
