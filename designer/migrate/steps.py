@@ -209,6 +209,23 @@ def simple(
     ]
 
 
+def concurrently(
+    stage: Stage, change: Change, ctx: PlanContext, up: str, down: str, **kw: Any
+) -> tuple[Stage, Step]:
+    """A step run CONCURRENTLY: outside a transaction, either way, under a weak lock."""
+    return step(
+        stage,
+        change,
+        sql=guard(ctx, long=True) + up,
+        down_sql=down,
+        lock=SHARE_UPDATE_EXCLUSIVE,
+        transactional=False,
+        down_transactional=False,
+        risks=(RISK_CONCURRENT,),
+        **kw,
+    )
+
+
 # Changes that are one step of their own statement, rolled back by their reverse's.
 SIMPLE: dict[type[Change], tuple[Stage, tuple[str, ...]]] = {
     ch.AddSchema: (Stage.NAMESPACES, ()),
@@ -491,21 +508,18 @@ def _add_key(
     attach = ctx.d.add_constraint_using_index(
         c.schema, c.table, name, kind, deferrable=key.deferrable, deferred=key.initially_deferred
     )
+    build = ctx.d.create_index(
+        c.schema, c.table, index, ctx.sql, concurrently=True, if_not_exists=True
+    )
     return [
-        step(
+        concurrently(
             Stage.INDEXES,
             c,
+            ctx,
+            build,
+            ctx.d.drop_index(c.schema, name, concurrently=True),
             description=f"Build unique index {name} on {c.schema}.{c.table} concurrently",
-            sql=guard(ctx, long=True)
-            + ctx.d.create_index(
-                c.schema, c.table, index, ctx.sql, concurrently=True, if_not_exists=True
-            ),
-            down_sql=ctx.d.drop_index(c.schema, name, concurrently=True),
-            lock=SHARE_UPDATE_EXCLUSIVE,
             scans=True,
-            transactional=False,
-            down_transactional=False,
-            risks=(RISK_CONCURRENT,),
         ),
         step(
             Stage.ATTACH,
@@ -572,33 +586,11 @@ def _add_then_validate(
 def _(c: ch.AddIndex, ctx: PlanContext) -> StepList:
     if ctx.is_new(c):
         return simple(Stage.INDEXES, c, ctx)
-    return [
-        step(
-            Stage.INDEXES,
-            c,
-            sql=guard(ctx, long=True) + sql(c, ctx),
-            down_sql=sql(c.reverse(), ctx),
-            lock=SHARE_UPDATE_EXCLUSIVE,
-            scans=True,
-            transactional=False,
-            down_transactional=False,
-            risks=(RISK_CONCURRENT,),
-        )
-    ]
+    return [concurrently(Stage.INDEXES, c, ctx, sql(c, ctx), sql(c.reverse(), ctx), scans=True)]
 
 
 @steps_for.register
 def _(c: ch.DropIndex, ctx: PlanContext) -> StepList:
     replaced = ("index", c.schema, c.index.name) in ctx.replaced
-    return [
-        step(
-            Stage.REPLACE_DROPS if replaced else Stage.DROP_CONSTRAINTS,
-            c,
-            sql=guard(ctx, long=True) + sql(c, ctx),
-            down_sql=sql(c.reverse(), ctx),
-            lock=SHARE_UPDATE_EXCLUSIVE,
-            transactional=False,
-            down_transactional=False,
-            risks=(RISK_CONCURRENT,),
-        )
-    ]
+    stage = Stage.REPLACE_DROPS if replaced else Stage.DROP_CONSTRAINTS
+    return [concurrently(stage, c, ctx, sql(c, ctx), sql(c.reverse(), ctx))]
