@@ -94,7 +94,7 @@ from designer.sql.readers.live_queries import (
     Q_VIEW_DEPENDENCIES,
     versioned,
 )
-from designer.sql.readers.pg_json import print_sql
+from designer.sql.readers.pg_json import FK_ACTION_CODES, print_sql
 
 ERR_CONNECT = "Could not connect to {dsn}: {error}"
 ERR_READ = "Reading the schema of {dsn} failed: {error}"
@@ -104,13 +104,6 @@ ERR_TIMEOUT = (
 PASSWORD_MASK = "********"
 DEFAULT_CONNECT_TIMEOUT_S = 10
 
-_FK_ACTIONS = {
-    "a": "NO ACTION",
-    "r": "RESTRICT",
-    "c": "CASCADE",
-    "n": "SET NULL",
-    "d": "SET DEFAULT",
-}
 _POLICY_COMMANDS = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
 _PASSWORD_KV = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 
@@ -485,8 +478,8 @@ def _with_constraints(table: Table, rows: list[tuple[Any, ...]]) -> Table:
                     ref_columns=tuple(ref_cols),
                     ref_schema=ref_schema,
                     name=name,
-                    on_delete=_FK_ACTIONS[dele],  # type: ignore[arg-type]
-                    on_update=_FK_ACTIONS[upd],  # type: ignore[arg-type]
+                    on_delete=FK_ACTION_CODES[dele],  # type: ignore[arg-type]
+                    on_update=FK_ACTION_CODES[upd],  # type: ignore[arg-type]
                     match="FULL" if match == "f" else "SIMPLE",
                     deferrable=deferrable,
                     initially_deferred=deferred,

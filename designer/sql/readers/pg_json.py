@@ -39,6 +39,14 @@ WARN_KEPT_RAW = "{what} is not part of the design model; the statement is kept v
 WARN_KEPT_APART = "{what} is not part of the design model; it is kept as the statement {sql}."
 WARN_UNKNOWN_TARGET = "{name} is not defined in this file; the statement is kept verbatim."
 
+# A foreign key's action as PostgreSQL codes it (pg_constraint, and the parser's Constraint).
+FK_ACTION_CODES = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 _PLAIN_OPTION_VALUE = re.compile(r"[A-Za-z0-9_.\-]+\Z")
 
 

@@ -25,6 +25,7 @@ from designer.schema.pgnames import (
 )
 from designer.schema.sqltext import qualify, quote_ident
 from designer.sql.readers.pg_json import (
+    FK_ACTION_CODES,
     WARN_DUPLICATE,
     WARN_KEPT_RAW,
     WARN_NOT_MODELLED,
@@ -40,13 +41,6 @@ from designer.sql.readers.pg_json import (
     struct_text,
 )
 
-_FK_ACTIONS = {
-    "a": "NO ACTION",
-    "r": "RESTRICT",
-    "c": "CASCADE",
-    "n": "SET NULL",
-    "d": "SET DEFAULT",
-}
 _STRATEGIES = {
     "PARTITION_STRATEGY_RANGE": "RANGE",
     "PARTITION_STRATEGY_LIST": "LIST",
@@ -351,8 +345,8 @@ class TablesReader:
                     ref_columns=tuple(strings(con.get("pk_attrs"))),
                     ref_schema=ref_schema,
                     name=name,
-                    on_delete=_FK_ACTIONS[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
-                    on_update=_FK_ACTIONS[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
+                    on_delete=FK_ACTION_CODES[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
+                    on_update=FK_ACTION_CODES[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
                     match="FULL" if con.get("fk_matchtype") == "f" else "SIMPLE",
                     deferrable=deferrable,
                     initially_deferred=deferred,
