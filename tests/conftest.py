@@ -13,9 +13,21 @@ import psycopg
 import psycopg.conninfo
 import pytest
 from fixtures.services import missing_service
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from psycopg import sql
 
 from designer.sql import server as pgserver
+
+# Property tests are reproducible in the suite: the same examples on every run (CI included),
+# so a red run is a real finding. ``HYPOTHESIS_PROFILE=fuzz`` (``make fuzz``) explores freely.
+hypothesis_settings.register_profile(
+    "suite", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "fuzz", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 # Roles the real schemas and fixtures grant to (graphile_starter, rls_policies)

@@ -274,10 +274,16 @@ def md_text(text: str) -> str:
     text = html.escape(text, quote=False)
     text = _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
-    # leading spaces would make an indented code block; a character reference does not
-    stripped = text.lstrip(" \t")
-    if stripped != text:
-        text = "&#32;" + stripped
+    # Leading spaces would make an indented code block, and renderers trim other white
+    # space (a no-break space…) at the ends of a block: character references survive both.
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        kept = text[:lead].lstrip(" \t")
+        space = "&#32;" if len(kept) < lead else ""
+        text = space + "".join(f"&#{ord(c)};" for c in kept) + text[lead:]
+    end = len(text.rstrip())
+    if text[end:].strip(" \t"):
+        text = text[:end] + "".join(f"&#{ord(c)};" for c in text[end:])
     match = _MD_LINE_START.match(text)
     if match and match.group(1)[0].isdigit():
         end = match.end()
@@ -298,7 +304,7 @@ def to_markdown(blocks: list[Block]) -> str:
     for b in blocks:
         if isinstance(b, Heading):
             # a run of # ends a heading: escape those md_text left (not \# or &#32;)
-            text = re.sub(r"(?<![\\&])#", r"\\#", md_text(b.text.strip()))
+            text = re.sub(r"(?<![\\&])#", r"\\#", md_text(b.text.strip(" \t\n")))
             out.append("#" * b.level + " " + text)
         elif isinstance(b, Paragraph):
             out.append(md_text(b.text))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from html.parser import HTMLParser
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -79,6 +79,8 @@ def _expected(text: str) -> str:
 
 
 @given(TEXT)
+@example("0\xa0")  # renderers trim a no-break space at the end of a block
+@example("\xa00")
 def test_user_text_renders_as_itself_in_every_block(text: str) -> None:
     parsed = _rendered(text)
     assert set(parsed.tags) <= {
@@ -96,7 +98,7 @@ def test_user_text_renders_as_itself_in_every_block(text: str) -> None:
     }
     expected = _expected(text)
     for tag in ("h2", "p", "li", "td"):
-        (got,) = [t for t in parsed.texts[tag] if t != "h"] or [""]
+        (got,) = parsed.texts.get(tag) or [""]
         assert got.strip(" \t\n") == expected, (tag, got)
 
 
