@@ -234,3 +234,33 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash of the secret is kept; the secret is shown once.
+
+    A token acts as its user, optionally held to one project and to a role no higher than the
+    user's role there (the lower of the two applies on every call).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    # sha256 of the secret; the secret itself is never stored
+    digest = models.CharField(max_length=64, unique=True)
+    # the first characters of the secret, so a user can tell tokens apart
+    prefix = models.CharField(max_length=12)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

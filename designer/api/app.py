@@ -1,0 +1,58 @@
+"""The one NinjaAPI, mounted at /api/v1/: its routers, authentication and error handlers.
+
+OpenAPI 3.1 is generated from the typed routes at ``/api/v1/openapi.json``; the browsable docs
+at ``/api/v1/docs`` are ninja's Swagger UI served from its own static files (``ninja`` is an
+installed app) with its settings in a JSON block and a static init script, so the page runs
+under the site's strict Content-Security-Policy with no CDN and no inline script.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import URLPattern, URLResolver
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from designer.api.auth import SessionWithLimit, TokenAuth
+from designer.api.errors import install_handlers
+from designer.api.routes import design, imports, outputs, projects, reviews, versions
+
+DESCRIPTION = """\
+The ERD Designer API. Authenticate with a personal token (create one on /settings/tokens/ or
+with `manage.py api_token`) sent as `Authorization: Bearer <token>`, or with the browser
+session (writes then need the `X-CSRFToken` header). Reads answer with an `ETag`; send it back
+as `If-Match` on a write to have a stale write refused with 412 and the current state.
+Errors are JSON `{"error", "message", "field"?, "line"?}` with a 4xx status.
+"""
+
+api = NinjaAPI(
+    title="ERD Designer API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionWithLimit()],
+    docs=Swagger(settings={"persistAuthorization": False}),
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+install_handlers(api)
+for module in (projects, design, versions, imports, outputs, reviews):
+    api.add_router("", module.router)
+
+
+def _public(patterns: list[Any]) -> list[Any]:
+    """The API authenticates on its own (token or session): the site-wide login redirect must
+    not answer its calls with an HTML login page."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            _public(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            p.callback = login_not_required(p.callback)
+    return patterns
+
+
+def urls() -> tuple[list[Any], str, str]:
+    patterns, app_name, namespace = api.urls
+    return _public(patterns), app_name, namespace
