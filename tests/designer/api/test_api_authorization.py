@@ -22,7 +22,7 @@ from django.db import transaction
 from fixtures.api import ApiClient
 
 from designer.api.app import api
-from designer.models import DesignConstraint, DesignIndex
+from designer.models import DesignConstraint
 from designer.services.indexes import index_save
 from projects.models import ROLE_RANK, Role
 from projects.services import (
