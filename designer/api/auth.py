@@ -68,6 +68,13 @@ class TokenAuth(HttpBearer):
 class SessionWithLimit(SessionAuth):
     """The browser session (CSRF checked on writes), rate-limited per user."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a signed-in session there is nothing to protect from CSRF: a call with a
+        # wrong token or none at all is answered 401, not "CSRF check failed".
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user:
