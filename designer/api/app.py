@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, URLResolver
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from designer.api.auth import SessionWithLimit, TokenAuth
-from designer.api.errors import install_handlers
+from designer.api.errors import ERR_NOT_FOUND, error_body, install_handlers
 from designer.api.routes import design, imports, outputs, projects, reviews, versions
 
 DESCRIPTION = """\
@@ -53,6 +54,12 @@ def _public(patterns: list[Any]) -> list[Any]:
     return patterns
 
 
+def no_such_route(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any other address under /api/v1/: a JSON 404 like every other refusal."""
+    return JsonResponse(error_body("not_found", ERR_NOT_FOUND), status=404)
+
+
 def urls() -> tuple[list[Any], str, str]:
     patterns, app_name, namespace = api.urls
-    return _public(patterns), app_name, namespace
+    fallback = re_path(r"^(?P<rest>.*)$", no_such_route, name="no-such-route")
+    return _public([*patterns, fallback]), app_name, namespace

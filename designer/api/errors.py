@@ -113,5 +113,5 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        code = "forbidden" if exc.status_code == 403 else "http_error"
+        code = {400: "bad_request", 403: "forbidden"}.get(exc.status_code, "http_error")
         return _respond(api, request, exc.status_code, error_body(code, str(exc)))

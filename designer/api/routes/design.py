@@ -214,8 +214,8 @@ def table_edit(request: HttpRequest, slug: str, uid: str, body: TablePatch, resp
     access, row = _guarded(request, slug, uid)
     values = {k: getattr(row, k) for k in ("name", "schema_name", "comment", "group", "color")}
     given = body.dict(exclude_unset=True)
-    if "schema" in given:
-        given["schema_name"] = given.pop("schema")
+    if "schema_" in given:
+        given["schema_name"] = given.pop("schema_")
     values.update({k: v for k, v in given.items() if v is not None})
     _edit(
         access,

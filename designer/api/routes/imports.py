@@ -8,6 +8,7 @@ plan will show).
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -34,6 +35,7 @@ router = Router(tags=["import"])
 PENDING_SECONDS = 3600
 SHOWN_ITEMS = 200
 ERR_EMPTY = "Send the SQL or DBML text to import."
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")  # what token_urlsafe makes: safe as a cache key
 ERR_EXPIRED = "No pending import “{token}” (it expired, was applied, or is someone else's)."
 
 
@@ -113,7 +115,7 @@ def import_apply(request: HttpRequest, slug: str, token: str):
     """Apply a previewed import (If-Match: the design's ETag); answers with the new design."""
     access = api_access(request, slug, Role.EDITOR)
     key = f"api-import:{token}"
-    pending = cache.get(key)
+    pending = cache.get(key) if _TOKEN.match(token) else None
     if not pending or pending["user"] != request.user.pk or pending["project"] != access.project.pk:
         raise ApiError(404, "not_found", ERR_EXPIRED.format(token=token[:40]), field="token")
     guard(request, design_payload(project_schema(access.project)), "design")

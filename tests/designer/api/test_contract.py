@@ -113,11 +113,12 @@ def test_table_crud(team, api_as):
     assert made.json()["table"]["columns"][0]["name"] == "id"
     got = api.call("GET", f"projects/shop/tables/{uid}")
     renamed = api.call(
-        "PATCH", f"projects/shop/tables/{uid}", {"name": "labels"}, if_match=got["ETag"]
-    )
+        "PATCH", f"projects/shop/tables/{uid}", {"name": "labels", "schema": "sales"},
+        if_match=got["ETag"],
+    )  # fmt: skip
     assert renamed.status_code == 200, renamed.content
     row = DesignTable.objects.get(uid=uid)
-    assert (row.name, row.comment) == ("labels", "labels")
+    assert (row.schema_name, row.name, row.comment) == ("sales", "labels", "labels")
     assert api.call("DELETE", f"projects/shop/tables/{uid}").status_code == 204
     assert not DesignTable.objects.filter(uid=uid).exists()
     assert api.call("GET", f"projects/shop/tables/{uid}").status_code == 404
@@ -438,3 +439,14 @@ def test_openapi_is_3_1_and_docs_load_under_the_csp(client):
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "/static/ninja/swagger-ui-init.js" in html
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_unknown_addresses_and_unparsable_bodies_answer_json(team, api_as):
+    api = api_as("owner")
+    missing = api.call("GET", "projects/shop/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    broken = api.post(
+        f"{API}/projects", "{not json", content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api.secret}",
+    )  # fmt: skip
+    assert broken.status_code == 400 and broken.json()["error"] == "bad_request"
