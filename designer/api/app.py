@@ -8,10 +8,12 @@ under the site's strict Content-Security-Policy with no CDN and no inline script
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
@@ -43,6 +45,28 @@ for module in (projects, design, versions, imports, outputs, reviews):
     api.add_router("", module.router)
 
 
+ERR_METHOD = "{method} is not allowed here; use {allowed}."
+
+
+def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """ninja answers a method a path does not have with a plain-text 405: make it JSON too."""
+
+    @functools.wraps(view)  # keeps csrf_exempt and the other marks ninja set
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        message = ERR_METHOD.format(method=request.method, allowed=allowed)
+        answer = JsonResponse(error_body("method_not_allowed", message), status=405)
+        answer["Allow"] = allowed
+        return answer
+
+    return wrapper
+
+
 def _public(patterns: list[Any]) -> list[Any]:
     """The API authenticates on its own (token or session): the site-wide login redirect must
     not answer its calls with an HTML login page."""
@@ -50,7 +74,7 @@ def _public(patterns: list[Any]) -> list[Any]:
         if isinstance(p, URLResolver):
             _public(p.url_patterns)
         elif isinstance(p, URLPattern):
-            p.callback = login_not_required(p.callback)
+            p.callback = login_not_required(_json_405(p.callback))
     return patterns
 
 

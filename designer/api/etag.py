@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
 from designer.api.errors import ApiError
+from designer.api.payloads import design_payload
+from designer.selectors.design import project_schema
+from projects.models import Project
 
 ERR_STALE = (
     "The {what} changed since you read it (If-Match {sent}, now {current}). "
@@ -34,11 +38,16 @@ def tag(response: HttpResponse, payload: Any) -> Any:
     return payload
 
 
-def guard(request: HttpRequest, current: dict[str, Any], what: str) -> None:
-    """Refuse the write with 412 when If-Match names another state than ``current``."""
+def guard(
+    request: HttpRequest, current: dict[str, Any] | Callable[[], dict[str, Any]], what: str
+) -> None:
+    """Refuse the write with 412 when If-Match names another state than ``current`` (a dict,
+    or a function computing it only when If-Match was sent)."""
     sent = request.headers.get("If-Match")
     if not sent or sent.strip() == "*":
         return
+    if callable(current):
+        current = current()
     now = etag_of(current)
     wanted = {t.strip().removeprefix("W/") for t in sent.split(",")}
     if now not in wanted:
@@ -48,3 +57,10 @@ def guard(request: HttpRequest, current: dict[str, Any], what: str) -> None:
             ERR_STALE.format(what=what, sent=sent.strip(), current=now),
             current=current,
         )
+
+
+def guard_design(request: HttpRequest, project: Project) -> None:
+    """Lock the project row for the rest of the transaction, then ``guard`` the design: a
+    write that checks the design must not race another write between check and change."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    guard(request, lambda: design_payload(project_schema(project)), "design")

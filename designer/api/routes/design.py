@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from designer.api.auth import api_access
 from designer.api.errors import ApiError, ErrorOut
-from designer.api.etag import ERR_STALE, etag_of, guard, tag
+from designer.api.etag import ERR_STALE, etag_of, guard, guard_design, tag
 from designer.api.payloads import design_payload, table_payload, table_row, table_summary
 from designer.models import ConstraintKind, DesignColumn, DesignConstraint, DesignIndex
 from designer.schema import model as m
@@ -154,11 +155,12 @@ def design_get(request: HttpRequest, slug: str, response: HttpResponse):
 def design_put(request: HttpRequest, slug: str, body: DesignDocument, response: HttpResponse):
     """Replace the working design, merging: objects that keep their id (or, without one, their
     qualified name) keep their identity, so renames stay renames and comments stay attached."""
-    access = api_access(request, slug, Role.EDITOR)
-    guard(request, design_payload(project_schema(access.project)), "design")
-    schema = _schema_of(body.dict(by_alias=True))
-    stored = design_merge(actor=request.user, project=access.project, schema=schema)
-    return tag(response, design_payload(stored))
+    with transaction.atomic():
+        access = api_access(request, slug, Role.EDITOR)
+        guard_design(request, access.project)
+        schema = _schema_of(body.dict(by_alias=True))
+        stored = design_merge(actor=request.user, project=access.project, schema=schema)
+        return tag(response, design_payload(stored))
 
 
 def _schema_of(document: Json) -> m.Schema:
@@ -186,19 +188,20 @@ def table_list(request: HttpRequest, slug: str):
 @router.post("/projects/{slug}/tables", response={201: TableOut, codes_4xx: ErrorOut})
 def table_new(request: HttpRequest, slug: str, body: TableIn, response: HttpResponse):
     """Create a table (If-Match: the design's ETag)."""
-    access = api_access(request, slug, Role.EDITOR)
-    guard(request, design_payload(project_schema(access.project)), "design")
-    row, _ = tables.table_create(
-        actor=request.user,
-        project=access.project,
-        name=body.name,
-        schema_name=body.schema_,
-        comment=body.comment,
-        group=body.group,
-        color=body.color,
-        with_id=body.with_id,
-    )
-    return Status(201, tag(response, table_payload(access.project, row.uid)))
+    with transaction.atomic():
+        access = api_access(request, slug, Role.EDITOR)
+        guard_design(request, access.project)
+        row, _ = tables.table_create(
+            actor=request.user,
+            project=access.project,
+            name=body.name,
+            schema_name=body.schema_,
+            comment=body.comment,
+            group=body.group,
+            color=body.color,
+            with_id=body.with_id,
+        )
+        return Status(201, tag(response, table_payload(access.project, row.uid)))
 
 
 @router.get("/projects/{slug}/tables/{uid}", response=R)

@@ -13,6 +13,7 @@ import secrets
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -20,7 +21,7 @@ from ninja.responses import codes_4xx
 
 from designer.api.auth import api_access
 from designer.api.errors import ApiError, ErrorOut
-from designer.api.etag import guard
+from designer.api.etag import guard_design
 from designer.api.payloads import design_payload
 from designer.migrate import diff
 from designer.schema.identity import adopt_ids
@@ -113,14 +114,19 @@ def _preview(request: HttpRequest, project: Any, result: ImportResult, source: s
 )
 def import_apply(request: HttpRequest, slug: str, token: str):
     """Apply a previewed import (If-Match: the design's ETag); answers with the new design."""
-    access = api_access(request, slug, Role.EDITOR)
-    key = f"api-import:{token}"
-    pending = cache.get(key) if _TOKEN.match(token) else None
-    if not pending or pending["user"] != request.user.pk or pending["project"] != access.project.pk:
-        raise ApiError(404, "not_found", ERR_EXPIRED.format(token=token[:40]), field="token")
-    guard(request, design_payload(project_schema(access.project)), "design")
-    stored = design_merge(
-        actor=request.user, project=access.project, schema=schema_from_json(pending["schema"])
-    )
-    cache.delete(key)
-    return design_payload(stored)
+    with transaction.atomic():
+        access = api_access(request, slug, Role.EDITOR)
+        key = f"api-import:{token}"
+        pending = cache.get(key) if _TOKEN.match(token) else None
+        if (
+            not pending
+            or pending["user"] != request.user.pk
+            or pending["project"] != access.project.pk
+        ):
+            raise ApiError(404, "not_found", ERR_EXPIRED.format(token=token[:40]), field="token")
+        guard_design(request, access.project)
+        stored = design_merge(
+            actor=request.user, project=access.project, schema=schema_from_json(pending["schema"])
+        )
+        cache.delete(key)
+        return design_payload(stored)

@@ -37,8 +37,12 @@ class ProjectPatch(Schema):
 
 
 @router.get("/projects", response={200: list[ProjectOut], codes_4xx: ErrorOut})
-def project_list(request: HttpRequest):
+def project_list(request: HttpRequest, response: HttpResponse):
     """The projects the caller is a member of (a project token: its one project)."""
+    return tag(response, _project_list(request))
+
+
+def _project_list(request: HttpRequest) -> list[dict]:
     memberships = Membership.objects.filter(user=request.user).select_related("project")
     token = token_of(request)
     if token is not None and token.project_id is not None:
@@ -54,6 +58,7 @@ def project_list(request: HttpRequest):
 def project_new(request: HttpRequest, body: ProjectIn):
     """Create a project; the caller owns it. Not with a token held to one project."""
     require_unscoped(request)
+    guard(request, lambda: _project_list(request), "project list")
     project = project_create(
         owner=request.user, name=body.name, slug=body.slug, description=body.description
     )

@@ -94,14 +94,19 @@ class DecisionIn(Schema):
 def comment_list(request: HttpRequest, slug: str, response: HttpResponse):
     """Every comment of the project, threads first then their replies, oldest first."""
     access = api_access(request, slug)
-    rows = Comment.objects.filter(project=access.project).select_related("author")
-    return tag(response, [comment_payload(c) for c in rows])
+    return tag(response, _comment_list(access.project))
+
+
+def _comment_list(project) -> list:
+    rows = Comment.objects.filter(project=project).select_related("author")
+    return [comment_payload(c) for c in rows]
 
 
 @router.post("/projects/{slug}/comments", response={201: CommentOut, codes_4xx: ErrorOut})
 def comment_new(request: HttpRequest, slug: str, body: CommentIn):
     """Start a thread on an anchor, or reply to ``thread`` (reviewers and up)."""
     access = api_access(request, slug, Role.REVIEWER)
+    guard(request, lambda: _comment_list(access.project), "comments")
     thread = _comment(access.project, body.thread) if body.thread is not None else None
     anchor = "" if body.anchor_kind == "project" else body.anchor
     comment = comment_add(
@@ -164,6 +169,7 @@ def review_new(request: HttpRequest, slug: str, body: ReviewIn):
     """Ask reviewers to look at a version, against a base version (editors and up)."""
     access = api_access(request, slug, Role.EDITOR)
     project = access.project
+    guard(request, lambda: [review_payload(r) for r in _reviews(project)], "reviews")
     version = resolve_version(project, body.version)
     base = resolve_version(project, body.base_version) if body.base_version else None
     if base is not None and base.pk == version.pk:

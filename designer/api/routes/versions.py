@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.responses import codes_4xx
 
 from designer.api.auth import api_access
 from designer.api.errors import ErrorOut
-from designer.api.etag import guard, tag
+from designer.api.etag import guard_design, tag
 from designer.api.payloads import design_payload, version_payload
 from designer.migrate import (
     DestructivePlanError,
@@ -90,12 +91,13 @@ def version_list(request: HttpRequest, slug: str, response: HttpResponse):
 @router.post("/projects/{slug}/versions", response={201: VersionOut, codes_4xx: ErrorOut})
 def version_new(request: HttpRequest, slug: str, body: VersionIn):
     """Save the working design as a version (If-Match: the design's ETag)."""
-    access = api_access(request, slug, Role.EDITOR)
-    guard(request, design_payload(project_schema(access.project)), "design")
-    version = snapshot_create(
-        project=access.project, name=body.name, message=body.message, author=request.user
-    )
-    return Status(201, version_payload(version))
+    with transaction.atomic():
+        access = api_access(request, slug, Role.EDITOR)
+        guard_design(request, access.project)
+        version = snapshot_create(
+            project=access.project, name=body.name, message=body.message, author=request.user
+        )
+        return Status(201, version_payload(version))
 
 
 @router.get("/projects/{slug}/versions/{name}", response={200: VersionDetail, codes_4xx: ErrorOut})
@@ -117,11 +119,12 @@ def version_get(request: HttpRequest, slug: str, name: str, response: HttpRespon
 def version_restore_route(request: HttpRequest, slug: str, name: str, response: HttpResponse):
     """Make a version the working design again (If-Match: the design's ETag); answers with the
     design as restored."""
-    access = api_access(request, slug, Role.EDITOR)
-    guard(request, design_payload(project_schema(access.project)), "design")
-    version = resolve_version(access.project, name)
-    version_restore(project=access.project, name=version.name, actor=request.user)
-    return tag(response, design_payload(project_schema(access.project)))
+    with transaction.atomic():
+        access = api_access(request, slug, Role.EDITOR)
+        guard_design(request, access.project)
+        version = resolve_version(access.project, name)
+        version_restore(project=access.project, name=version.name, actor=request.user)
+        return tag(response, design_payload(project_schema(access.project)))
 
 
 @router.get("/projects/{slug}/plan", response={200: PlanOut, codes_4xx: ErrorOut}, by_alias=True)

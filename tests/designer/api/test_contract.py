@@ -450,3 +450,27 @@ def test_unknown_addresses_and_unparsable_bodies_answer_json(team, api_as):
         HTTP_AUTHORIZATION=f"Bearer {api.secret}",
     )  # fmt: skip
     assert broken.status_code == 400 and broken.json()["error"] == "bad_request"
+    wrong = api.call("PUT", "projects/shop")
+    assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
+    assert "PATCH" in wrong["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("read", "write", "body"),
+    [
+        ("projects", "projects", {"name": "Billing"}),
+        ("projects/shop/comments", "projects/shop/comments", {"body": "hello"}),
+        ("projects/shop/reviews", "projects/shop/reviews",
+         {"title": "t", "version": "v1", "reviewers": ["reviewer"]}),
+        ("projects/shop/design", "projects/shop/versions", {"name": "v2"}),
+        ("projects/shop/design", "projects/shop/versions/v1/restore", None),
+    ],
+)  # fmt: skip
+def test_every_collection_write_honours_if_match(team, api_as, read, write, body):
+    api = api_as("owner")
+    stale = '"0000"'
+    refused = api.call("POST", write, body, if_match=stale)
+    assert refused.status_code == 412, refused.content
+    assert refused.json()["error"] == "stale"
+    fresh = api.call("GET", read)["ETag"]
+    assert api.call("POST", write, body, if_match=fresh).status_code in (200, 201)
