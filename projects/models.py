@@ -264,3 +264,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class WebhookEvent(models.TextChoices):
+    VERSION_CREATED = "version.created", "A version is created"
+    REVIEW_APPROVED = "review.approved", "A review is approved"
+
+
+class Webhook(models.Model):
+    """A URL a project notifies on events, with an HMAC-SHA256 signature made with ``secret``."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    # the shared secret the receiver checks signatures with (it must be readable to sign)
+    secret = models.CharField(max_length=64)
+    events = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=200, blank=True)  # "200", or what failed
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from projects import webhooks
 from projects.models import (
     ROLE_RANK,
     Activity,
@@ -28,6 +29,8 @@ from projects.models import (
     ReviewState,
     Role,
     ShareLink,
+    Webhook,
+    WebhookEvent,
 )
 
 ERR_PROJECT_NAME = "Give the project a name."
@@ -419,8 +422,15 @@ def review_decide(*, review, reviewer, decision: str, note: str = "") -> str:
         state = ReviewState.APPROVED
     else:
         state = ReviewState.OPEN
+    approved_now = state == ReviewState.APPROVED and review.state != ReviewState.APPROVED
     review.state = state
     review.save(update_fields=["state"])
+    if approved_now:
+        webhooks.emit(
+            review.project,
+            WebhookEvent.REVIEW_APPROVED,
+            {"review": review.pk, "title": review.title, "version": review.version.name},
+        )
     activity_log(
         project=review.project,
         actor=reviewer,
@@ -500,3 +510,43 @@ def api_token_user(secret: str) -> ApiToken | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+ERR_WEBHOOK_EVENTS = "Choose at least one event: {choices}."
+
+
+@transaction.atomic
+def webhook_create(
+    *, project: Project, url: str, events: list[str], actor: Actor = None
+) -> tuple[Webhook, str]:
+    """Add a webhook; returns it with its signing secret (shown to the user once)."""
+    url = url.strip()
+    try:
+        webhooks.check_url(url)
+    except webhooks.WebhookError as exc:
+        raise ProjectError(str(exc), "url") from None
+    chosen = sorted(set(events))
+    if not chosen or not set(chosen) <= set(WebhookEvent.values):
+        raise ProjectError(
+            ERR_WEBHOOK_EVENTS.format(choices=", ".join(WebhookEvent.values)), "events"
+        )
+    secret = secrets.token_hex(32)
+    hook = Webhook.objects.create(
+        project=project,
+        url=url,
+        secret=secret,
+        events=chosen,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    activity_log(project=project, actor=actor, verb="added", kind="webhook", name=url[:200])
+    return hook, secret
+
+
+@transaction.atomic
+def webhook_delete(*, webhook: Webhook, actor: Actor = None) -> None:
+    activity_log(
+        project=webhook.project, actor=actor, verb="removed", kind="webhook", name=webhook.url[:200]
+    )
+    webhook.delete()

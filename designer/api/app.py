@@ -20,7 +20,7 @@ from ninja.openapi.docs import Swagger
 
 from designer.api.auth import SessionWithLimit, TokenAuth
 from designer.api.errors import ERR_NOT_FOUND, error_body, install_handlers
-from designer.api.routes import design, imports, outputs, projects, reviews, versions
+from designer.api.routes import design, imports, outputs, projects, reviews, versions, webhooks
 
 DESCRIPTION = """\
 The ERD Designer API. Authenticate with a personal token (create one on /settings/tokens/ or
@@ -41,7 +41,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_handlers(api)
-for module in (projects, design, versions, imports, outputs, reviews):
+for module in (projects, design, versions, imports, outputs, reviews, webhooks):
     api.add_router("", module.router)
 
 

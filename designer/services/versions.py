@@ -25,7 +25,15 @@ from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors.design import project_schema
 from designer.services.errors import DesignError
 from designer.services.schema import schema_replace
-from projects.models import Actor, Project, ReviewRequest, ReviewState, Version
+from projects import webhooks
+from projects.models import (
+    Actor,
+    Project,
+    ReviewRequest,
+    ReviewState,
+    Version,
+    WebhookEvent,
+)
 from projects.services import activity_log
 
 ERR_VERSION_NAME_TAKEN = "A version named “{name}” already exists."
@@ -59,6 +67,11 @@ def snapshot_create(
     )
     activity_log(
         project=project, actor=author, verb="created", kind="version", name=name, after=message
+    )
+    webhooks.emit(
+        project,
+        WebhookEvent.VERSION_CREATED,
+        {"version": name, "message": version.message, "author": getattr(author, "username", None)},
     )
     return version
 

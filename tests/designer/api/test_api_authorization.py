@@ -24,7 +24,7 @@ from fixtures.api import ApiClient
 from designer.api.app import api
 from designer.models import DesignConstraint
 from designer.services.indexes import index_save
-from projects.models import ROLE_RANK, Role
+from projects.models import ROLE_RANK, Role, Webhook
 from projects.services import (
     api_token_create,
     comment_add,
@@ -82,6 +82,9 @@ EXPECTED: dict[str, str] = {
     f"POST {P}/reviews": EDIT,
     f"GET {P}/reviews/{{pk}}": VIEW,
     f"POST {P}/reviews/{{pk}}/decision": REVIEW,
+    f"GET {P}/webhooks": OWN,
+    f"POST {P}/webhooks": OWN,
+    f"DELETE {P}/webhooks/{{pk}}": OWN,
 }
 BODIES: dict[str, Any] = {
     "POST /projects": {"name": "Another"},
@@ -101,6 +104,7 @@ BODIES: dict[str, Any] = {
     f"PATCH {P}/comments/{{pk}}": {"resolved": True},
     f"POST {P}/reviews": {"title": "t", "version": "v1", "reviewers": ["reviewer"]},
     f"POST {P}/reviews/{{pk}}/decision": {"decision": "changes_requested"},
+    f"POST {P}/webhooks": {"url": "ftp://nowhere"},
 }
 QUERIES = {f"GET {P}/plan": "?from=v1"}
 # (user, token role cap, token held to the other project)
@@ -147,6 +151,7 @@ def world(team, settings) -> SimpleNamespace:
         reviewers=[people["reviewer"]],
     )
     comment = comment_add(project=project, author=people["reviewer"], body="hi")
+    webhook = Webhook.objects.create(project=project, url="https://example.com/", secret="s")
     secrets: dict[str, str | None] = {}
     for identity, (who, cap, elsewhere) in IDENTITIES.items():
         if who is None:
@@ -169,6 +174,7 @@ def world(team, settings) -> SimpleNamespace:
         },
         review=review.pk,
         comment=comment.pk,
+        webhook=webhook.pk,
     )
 
 
@@ -192,7 +198,13 @@ def allowed(identity: str, need: str) -> bool:
 def url_of(route: str, world: SimpleNamespace) -> str:
     path = route.split(" ", 1)[1]
     values = dict(world.values)
-    values["pk"] = world.review if "/reviews/" in path else world.comment
+    values["pk"] = (
+        world.review
+        if "/reviews/" in path
+        else world.webhook
+        if "/webhooks/" in path
+        else world.comment
+    )
     values["name"] = "postgres" if "/export/" in path else "v1"
     return path.format(**values) + QUERIES.get(route, "")
 
