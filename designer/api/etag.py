@@ -17,7 +17,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 
 from designer.api.errors import ApiError
-from designer.api.payloads import design_payload
+from designer.api.payloads import design_json
 from designer.selectors.design import project_schema
 from projects.models import Project
 
@@ -28,7 +28,12 @@ ERR_STALE = (
 
 
 def etag_of(payload: Any) -> str:
-    text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    """The ETag of a payload, or of a JSON text already written (a whole design is hashed as
+    written once, not serialised again)."""
+    if isinstance(payload, str):
+        text = payload
+    else:
+        text = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
 
 
@@ -63,4 +68,17 @@ def guard_design(request: HttpRequest, project: Project) -> None:
     """Lock the project row for the rest of the transaction, then ``guard`` the design: a
     write that checks the design must not race another write between check and change."""
     Project.objects.select_for_update().filter(pk=project.pk).first()
-    guard(request, lambda: design_payload(project_schema(project)), "design")
+    sent = request.headers.get("If-Match")
+    if not sent or sent.strip() == "*":
+        return
+    text = design_json(project_schema(project))
+    if etag_of(text) not in {t.strip().removeprefix("W/") for t in sent.split(",")}:
+        message = ERR_STALE.format(what="design", sent=sent.strip(), current=etag_of(text))
+        raise ApiError(412, "stale", message, current=json.loads(text))
+
+
+def json_answer(text: str, status: int = 200) -> HttpResponse:
+    """A JSON text written once, answered as is with its ETag."""
+    response = HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag_of(text)
+    return response

@@ -31,9 +31,14 @@ def project_payload(project: Project, role: str) -> dict[str, Any]:
     }
 
 
+def design_json(schema: m.Schema) -> str:
+    """The design as the JSON schema model (``{"format", "schema"}``, ids included), as text:
+    what the design routes answer and hash for their ETag."""
+    return schema_to_json(schema)
+
+
 def design_payload(schema: m.Schema) -> dict[str, Any]:
-    """The design as the JSON schema model (``{"format", "schema"}``), ids included."""
-    return json.loads(schema_to_json(schema))
+    return json.loads(design_json(schema))
 
 
 def table_row(access: ProjectAccess, uid: str) -> DesignTable:

@@ -18,8 +18,8 @@ from ninja.responses import codes_4xx
 
 from designer.api.auth import api_access
 from designer.api.errors import ApiError, ErrorOut
-from designer.api.etag import ERR_STALE, etag_of, guard, guard_design, tag
-from designer.api.payloads import design_payload, table_payload, table_row, table_summary
+from designer.api.etag import ERR_STALE, etag_of, guard, guard_design, json_answer, tag
+from designer.api.payloads import design_json, table_payload, table_row, table_summary
 from designer.models import ConstraintKind, DesignColumn, DesignConstraint, DesignIndex
 from designer.schema import model as m
 from designer.schema.serialize import schema_from_json
@@ -143,16 +143,16 @@ R = {200: TableOut, codes_4xx: ErrorOut}
 @router.get(
     "/projects/{slug}/design", response={200: DesignDocument, codes_4xx: ErrorOut}, by_alias=True
 )
-def design_get(request: HttpRequest, slug: str, response: HttpResponse):
+def design_get(request: HttpRequest, slug: str):
     """The working design as the JSON schema model, every object with its id."""
     access = api_access(request, slug)
-    return tag(response, design_payload(project_schema(access.project)))
+    return json_answer(design_json(project_schema(access.project)))
 
 
 @router.put(
     "/projects/{slug}/design", response={200: DesignDocument, codes_4xx: ErrorOut}, by_alias=True
 )
-def design_put(request: HttpRequest, slug: str, body: DesignDocument, response: HttpResponse):
+def design_put(request: HttpRequest, slug: str, body: DesignDocument):
     """Replace the working design, merging: objects that keep their id (or, without one, their
     qualified name) keep their identity, so renames stay renames and comments stay attached."""
     with transaction.atomic():
@@ -160,7 +160,7 @@ def design_put(request: HttpRequest, slug: str, body: DesignDocument, response: 
         guard_design(request, access.project)
         schema = _schema_of(body.dict(by_alias=True))
         stored = design_merge(actor=request.user, project=access.project, schema=schema)
-        return tag(response, design_payload(stored))
+        return json_answer(design_json(stored))
 
 
 def _schema_of(document: Json) -> m.Schema:

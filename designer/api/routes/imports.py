@@ -21,8 +21,8 @@ from ninja.responses import codes_4xx
 
 from designer.api.auth import api_access
 from designer.api.errors import ApiError, ErrorOut
-from designer.api.etag import guard_design
-from designer.api.payloads import design_payload
+from designer.api.etag import guard_design, json_answer
+from designer.api.payloads import design_json
 from designer.migrate import diff
 from designer.schema.identity import adopt_ids
 from designer.schema.serialize import schema_from_json, schema_to_json
@@ -129,4 +129,4 @@ def import_apply(request: HttpRequest, slug: str, token: str):
             actor=request.user, project=access.project, schema=schema_from_json(pending["schema"])
         )
         cache.delete(key)
-        return design_payload(stored)
+        return json_answer(design_json(stored))

@@ -15,8 +15,8 @@ from ninja.responses import codes_4xx
 
 from designer.api.auth import api_access
 from designer.api.errors import ErrorOut
-from designer.api.etag import guard_design, tag
-from designer.api.payloads import design_payload, version_payload
+from designer.api.etag import guard_design, json_answer, tag
+from designer.api.payloads import design_json, design_payload, version_payload
 from designer.migrate import (
     DestructivePlanError,
     diff,
@@ -116,7 +116,7 @@ def version_get(request: HttpRequest, slug: str, name: str, response: HttpRespon
     "/projects/{slug}/versions/{name}/restore",
     response={200: dict[str, Any], codes_4xx: ErrorOut},
 )
-def version_restore_route(request: HttpRequest, slug: str, name: str, response: HttpResponse):
+def version_restore_route(request: HttpRequest, slug: str, name: str):
     """Make a version the working design again (If-Match: the design's ETag); answers with the
     design as restored."""
     with transaction.atomic():
@@ -124,7 +124,7 @@ def version_restore_route(request: HttpRequest, slug: str, name: str, response: 
         guard_design(request, access.project)
         version = resolve_version(access.project, name)
         version_restore(project=access.project, name=version.name, actor=request.user)
-        return tag(response, design_payload(project_schema(access.project)))
+        return json_answer(design_json(project_schema(access.project)))
 
 
 @router.get("/projects/{slug}/plan", response={200: PlanOut, codes_4xx: ErrorOut}, by_alias=True)

@@ -35,6 +35,18 @@ def test_projects_list_create_rename_delete(team, api_as):
     assert not Project.objects.filter(slug="billing").exists()
 
 
+def test_the_project_list_costs_the_same_for_many_projects(
+    team, api_as, django_assert_max_num_queries
+):
+    from projects.services import project_create
+
+    for n in range(20):
+        project_create(owner=team.people["owner"], name=f"P{n}")
+    api = api_as("owner")
+    with django_assert_max_num_queries(4):  # token, its last use, the rate limit is the cache
+        assert len(api.call("GET", "projects").json()) == 21
+
+
 def test_project_create_refuses_an_empty_name_with_the_field(team, api_as):
     answer = api_as("owner").call("POST", "projects", {"name": "  "})
     assert answer.status_code == 422
