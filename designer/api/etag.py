@@ -43,9 +43,7 @@ def tag(response: HttpResponse, payload: Any) -> Any:
     return payload
 
 
-def guard(
-    request: HttpRequest, current: dict[str, Any] | Callable[[], dict[str, Any]], what: str
-) -> None:
+def guard(request: HttpRequest, current: Any | Callable[[], Any], what: str) -> None:
     """Refuse the write with 412 when If-Match names another state than ``current`` (a dict,
     or a function computing it only when If-Match was sent)."""
     sent = request.headers.get("If-Match")
@@ -60,7 +58,8 @@ def guard(
             412,
             "stale",
             ERR_STALE.format(what=what, sent=sent.strip(), current=now),
-            current=current,
+            # a collection is sent back as {"items": [...]}: "current" is always an object
+            current=current if isinstance(current, dict) else {"items": current},
         )
 
 

@@ -8,6 +8,7 @@ design and for a new table).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -20,7 +21,13 @@ from designer.api.auth import api_access
 from designer.api.errors import ApiError, ErrorOut
 from designer.api.etag import ERR_STALE, etag_of, guard, guard_design, json_answer, tag
 from designer.api.payloads import design_json, table_payload, table_row, table_summary
-from designer.models import ConstraintKind, DesignColumn, DesignConstraint, DesignIndex
+from designer.models import (
+    ConstraintKind,
+    DesignColumn,
+    DesignConstraint,
+    DesignIndex,
+    DesignTable,
+)
 from designer.schema import model as m
 from designer.schema.serialize import schema_from_json
 from designer.selectors.design import project_schema
@@ -164,8 +171,6 @@ def design_put(request: HttpRequest, slug: str, body: DesignDocument):
 
 
 def _schema_of(document: Json) -> m.Schema:
-    import json
-
     try:
         return schema_from_json(json.dumps(document))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -375,8 +380,6 @@ def constraint_remove(request: HttpRequest, slug: str, uid: str, kuid: str, resp
 
 
 def _table_by_uid_or_name(access: ProjectAccess, ref: str) -> Any:
-    from designer.models import DesignTable
-
     tables_ = DesignTable.objects.filter(project=access.project)
     found = tables_.filter(uid=ref).first()
     if found is None:

@@ -484,5 +484,6 @@ def test_every_collection_write_honours_if_match(team, api_as, read, write, body
     refused = api.call("POST", write, body, if_match=stale)
     assert refused.status_code == 412, refused.content
     assert refused.json()["error"] == "stale"
+    assert isinstance(refused.json()["current"], dict)  # a list comes as {"items": [...]}
     fresh = api.call("GET", read)["ETag"]
     assert api.call("POST", write, body, if_match=fresh).status_code in (200, 201)
