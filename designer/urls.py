@@ -33,6 +33,7 @@ from projects.views import (
     share,
     tokens,
     versions,
+    webhooks,
 )
 from projects.views import projects as project_views
 
@@ -148,6 +149,8 @@ review_patterns = [
     path("activity/", activity.activity, name="activity"),
     path("share/", share.share_links, name="share_links"),
     path("share/<int:pk>/revoke/", share.share_link_revoke_view, name="share_link_revoke"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/remove/", webhooks.webhook_remove, name="webhook_remove"),
 ]
 
 # Opened by anyone holding a share link's token.

@@ -29,7 +29,7 @@ from designer.services.enums import enum_save
 from designer.services.indexes import index_save
 from designer.services.tables import table_create
 from designer.services.versions import snapshot_create
-from projects.models import Membership, Role, SavedView
+from projects.models import Membership, Role, SavedView, Webhook
 from projects.services import (
     api_token_create,
     comment_add,
@@ -99,6 +99,8 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "activity": (VIEW, None),
     "share_links": (OWN, OWN),
     "share_link_revoke": (None, OWN),
+    "webhooks": (OWN, OWN),
+    "webhook_remove": (None, OWN),
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),
@@ -152,6 +154,7 @@ KWARG_OVERRIDES = {
     ("share_link_revoke", "pk"): "link",
     ("saved_view_delete", "pk"): "saved_view",
     ("api_token_revoke", "pk"): "api_token",
+    ("webhook_remove", "pk"): "webhook",
 }
 KWARG_DEFAULTS = {
     "slug": "slug",
@@ -234,9 +237,11 @@ def world(django_user_model) -> SimpleNamespace:
     share_link_revoke(link=dead)
     saved = SavedView.objects.create(project=project, name="Posts", tables=["public.posts"])
     api_token, _ = api_token_create(user=people["editor"], name="CI")
+    webhook = Webhook.objects.create(project=project, url="https://example.com/", secret="s")
     return SimpleNamespace(
         saved_view=saved.pk,
         api_token=api_token.pk,
+        webhook=webhook.pk,
         people=people,
         slug=project.slug,
         table=posts.uid,

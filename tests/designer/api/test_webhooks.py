@@ -135,3 +135,18 @@ def test_unknown_events_are_refused_and_webhooks_can_be_removed(team, receiver):
     assert made.json()["events"] == ["review.approved", "version.created"]
     assert api.call("DELETE", f"projects/shop/webhooks/{made.json()['id']}").status_code == 204
     assert not Webhook.objects.exists()
+
+
+def test_the_owner_adds_and_removes_a_webhook_on_its_page(team, client, receiver):
+    client.force_login(team.people["owner"])
+    assert b"Webhooks" in client.get("/p/shop/members/").content  # the owner's nav
+    made = client.post("/p/shop/webhooks/", {"url": receiver.url, "events": ["version.created"]})
+    assert made.status_code == 200
+    hook = Webhook.objects.get()
+    assert hook.events == ["version.created"]
+    assert f'value="{hook.secret}"' in made.content.decode()  # shown this once
+    assert hook.secret not in client.get("/p/shop/webhooks/").content.decode()
+    refused = client.post("/p/shop/webhooks/", {"url": "http://10.0.0.1/", "events": []})
+    assert refused.status_code == 422 and "private address" in refused.content.decode()
+    assert client.post(f"/p/shop/webhooks/{hook.pk}/remove/").status_code == 200
+    assert not Webhook.objects.exists()
