@@ -24,6 +24,7 @@ def _context(access: ProjectAccess, **extra: Any) -> dict[str, Any]:
         "project": access.project,
         "webhooks": Webhook.objects.filter(project=access.project),
         "events": WebhookEvent.choices,
+        "chosen": list(WebhookEvent.values),
         "page_title": "Webhooks",
         **extra,
     }
@@ -46,6 +47,7 @@ def webhooks(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     except ProjectError as exc:
         error = {"field": exc.field, "message": exc.message}
         context = _context(access, error=error, values=request.POST)
+        context["chosen"] = values["events"] or []
         return page(request, WEBHOOKS, "webhooks", context, status=422)
     return page(request, WEBHOOKS, "webhooks", _context(access, created=hook, secret=secret))
 
