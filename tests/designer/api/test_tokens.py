@@ -97,3 +97,11 @@ def test_someone_elses_token_cannot_be_revoked(team, client):
     assert client.post(f"/settings/tokens/{token.pk}/revoke/").status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_a_deactivated_users_tokens_stop_working(team):
+    _, secret = api_token_create(user=team.people["viewer"], name="ci")
+    assert ApiClient(secret).call("GET", "projects").status_code == 200
+    team.people["viewer"].is_active = False
+    team.people["viewer"].save()
+    assert ApiClient(secret).call("GET", "projects").status_code == 401
