@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
@@ -48,12 +48,26 @@ for module in (projects, design, versions, imports, outputs, reviews, webhooks):
 ERR_METHOD = "{method} is not allowed here; use {allowed}."
 
 
-def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """ninja answers a method a path does not have with a plain-text 405: make it JSON too."""
+def _http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """What HTTP adds around every route: a read whose ETag the client already holds
+    (If-None-Match) is answered 304 without a body; ninja's plain-text 405 becomes JSON."""
 
     @functools.wraps(view)  # keeps csrf_exempt and the other marks ninja set
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
+        held = {
+            t.strip().removeprefix("W/")
+            for t in request.headers.get("If-None-Match", "").split(",")
+        }
+        etag = response.get("ETag")
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and (etag in held or "*" in held)
+        ):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            return not_modified
         if response.status_code != 405 or response.get("Content-Type", "").startswith(
             "application/json"
         ):
@@ -74,7 +88,7 @@ def _public(patterns: list[Any]) -> list[Any]:
         if isinstance(p, URLResolver):
             _public(p.url_patterns)
         elif isinstance(p, URLPattern):
-            p.callback = login_not_required(_json_405(p.callback))
+            p.callback = login_not_required(_http(p.callback))
     return patterns
 
 

@@ -487,3 +487,14 @@ def test_every_collection_write_honours_if_match(team, api_as, read, write, body
     assert isinstance(refused.json()["current"], dict)  # a list comes as {"items": [...]}
     fresh = api.call("GET", read)["ETag"]
     assert api.call("POST", write, body, if_match=fresh).status_code in (200, 201)
+
+
+def test_a_read_the_client_already_holds_is_304(team, api_as):
+    api = api_as("viewer")
+    first = api.call("GET", "projects/shop/design")
+    again = api.call("GET", "projects/shop/design", if_none_match=first["ETag"])
+    assert again.status_code == 304 and not again.content
+    assert again["ETag"] == first["ETag"]
+    api_as("editor").call("POST", "projects/shop/tables", {"name": "tags"})
+    changed = api.call("GET", "projects/shop/design", if_none_match=first["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
