@@ -63,6 +63,7 @@ def _http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         if (
             request.method == "GET"
             and response.status_code == 200
+            and etag
             and (etag in held or "*" in held)
         ):
             not_modified = HttpResponseNotModified()
