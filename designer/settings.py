@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",
     "projects",
     "designer",
 ]
@@ -162,6 +163,17 @@ ERD_LOGIN_FAILURES_PER_IP = int(os.environ.get("ERD_LOGIN_FAILURES_PER_IP", 50))
 ERD_LOGIN_WINDOW_SECONDS = int(os.environ.get("ERD_LOGIN_WINDOW_SECONDS", 15 * 60))
 # Behind a proxy: the request header holding the client address, e.g. HTTP_X_FORWARDED_FOR.
 ERD_CLIENT_IP_HEADER = os.environ.get("ERD_CLIENT_IP_HEADER", "")
+# Calls to the JSON API per token (or per signed-in user) per window (designer/api/auth.py).
+ERD_API_RATE_LIMIT = int(os.environ.get("ERD_API_RATE_LIMIT", 600))
+ERD_API_RATE_WINDOW_SECONDS = int(os.environ.get("ERD_API_RATE_WINDOW_SECONDS", 60))
+# Webhooks (projects/webhooks.py): tries per delivery, the timeout of one try, the first pause
+# between tries (it doubles), and hosts allowed even when they resolve to private addresses.
+ERD_WEBHOOK_ATTEMPTS = int(os.environ.get("ERD_WEBHOOK_ATTEMPTS", 3))
+ERD_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("ERD_WEBHOOK_TIMEOUT_SECONDS", 5))
+ERD_WEBHOOK_RETRY_PAUSE_SECONDS = float(os.environ.get("ERD_WEBHOOK_RETRY_PAUSE_SECONDS", 2))
+ERD_WEBHOOK_ALLOW = [
+    h.strip() for h in os.environ.get("ERD_WEBHOOK_ALLOW", "").split(",") if h.strip()
+]
 # The deadline of one rehearsal (every psql run in the sandbox together).
 ERD_SANDBOX_TIMEOUT_SECONDS = float(os.environ.get("ERD_SANDBOX_TIMEOUT_SECONDS", 120))
 

@@ -7,6 +7,7 @@ the /s/<token>/ views are public (no login) and open only the one project the to
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
+from designer.api.app import urls as api_urls
 from designer.security import login
 from designer.views import (
     advisor,
@@ -30,7 +31,9 @@ from projects.views import (
     members,
     reviews,
     share,
+    tokens,
     versions,
+    webhooks,
 )
 from projects.views import projects as project_views
 
@@ -146,6 +149,8 @@ review_patterns = [
     path("activity/", activity.activity, name="activity"),
     path("share/", share.share_links, name="share_links"),
     path("share/<int:pk>/revoke/", share.share_link_revoke_view, name="share_link_revoke"),
+    path("webhooks/", webhooks.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/remove/", webhooks.webhook_remove, name="webhook_remove"),
 ]
 
 # Opened by anyone holding a share link's token.
@@ -172,4 +177,8 @@ urlpatterns = [
     path(P + "versions/", include(version_patterns)),
     path(P, include(review_patterns)),
     path("s/<str:token>/", include(shared_patterns)),
+    # The JSON API (designer/api/): its own authentication, OpenAPI and docs.
+    path("api/v1/", api_urls()),
+    path("settings/tokens/", tokens.token_list, name="api_tokens"),
+    path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="api_token_revoke"),
 ]

@@ -92,3 +92,14 @@ class ShareLinkForm(EditForm):
         if day is None:
             return None
         return datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+
+
+class ApiTokenForm(EditForm):
+    name = text_field()
+    project = text_field()  # a project's slug, or empty for every project
+    role = text_field()  # viewer, reviewer, editor, owner, or empty for the user's role
+
+
+class WebhookForm(EditForm):
+    url = text_field()
+    events = NameListField(required=False)

@@ -234,3 +234,60 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash of the secret is kept; the secret is shown once.
+
+    A token acts as its user, optionally held to one project and to a role no higher than the
+    user's role there (the lower of the two applies on every call).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    # sha256 of the secret; the secret itself is never stored
+    digest = models.CharField(max_length=64, unique=True)
+    # the first characters of the secret, so a user can tell tokens apart
+    prefix = models.CharField(max_length=12)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class WebhookEvent(models.TextChoices):
+    VERSION_CREATED = "version.created", "A version is created"
+    REVIEW_APPROVED = "review.approved", "A review is approved"
+
+
+class Webhook(models.Model):
+    """A URL a project notifies on events, with an HMAC-SHA256 signature made with ``secret``."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    # the shared secret the receiver checks signatures with (it must be readable to sign)
+    secret = models.CharField(max_length=64)
+    events = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_delivery_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=200, blank=True)  # "200", or what failed
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.url

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -11,10 +13,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from projects import webhooks
 from projects.models import (
+    ROLE_RANK,
     Activity,
     Actor,
     AnchorKind,
+    ApiToken,
     Comment,
     Membership,
     Project,
@@ -24,6 +29,8 @@ from projects.models import (
     ReviewState,
     Role,
     ShareLink,
+    Webhook,
+    WebhookEvent,
 )
 
 ERR_PROJECT_NAME = "Give the project a name."
@@ -66,6 +73,33 @@ def project_create(*, owner, name: str, slug: str = "", description: str = "") -
     )
     Membership.objects.create(project=project, user=owner, role=Role.OWNER)
     return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, name: str, description: str | None = None, actor: Actor = None
+) -> Project:
+    """Rename a project (its address, the slug, stays: links and tokens keep working)."""
+    name = name.strip()
+    if not name:
+        raise ProjectError(ERR_PROJECT_NAME, "name")
+    before = project.name
+    project.name = name
+    if description is not None:
+        project.description = description.strip()
+    project.save(update_fields=["name", "description", "updated_at"])
+    activity_log(
+        project=project, actor=actor, verb="renamed", kind="project", name=name, before=before
+    )
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project) -> None:
+    """Delete a project with its design, versions, reviews, comments and links."""
+    # Reviews protect their versions; they go first.
+    ReviewRequest.objects.filter(project=project).delete()
+    project.delete()
 
 
 # -- members ------------------------------------------------------------------------
@@ -388,8 +422,15 @@ def review_decide(*, review, reviewer, decision: str, note: str = "") -> str:
         state = ReviewState.APPROVED
     else:
         state = ReviewState.OPEN
+    approved_now = state == ReviewState.APPROVED and review.state != ReviewState.APPROVED
     review.state = state
     review.save(update_fields=["state"])
+    if approved_now:
+        webhooks.emit(
+            review.project,
+            WebhookEvent.REVIEW_APPROVED,
+            {"review": review.pk, "title": review.title, "version": review.version.name},
+        )
     activity_log(
         project=review.project,
         actor=reviewer,
@@ -398,3 +439,114 @@ def review_decide(*, review, reviewer, decision: str, note: str = "") -> str:
         name=review.title,
     )
     return state
+
+
+# -- API tokens -----------------------------------------------------------------------------
+
+ERR_TOKEN_NAME = "Give the token a name."
+ERR_TOKEN_ROLE = "The token's role ({role}) cannot be higher than yours on {project} ({mine})."
+ERR_TOKEN_PROJECT = "You are not a member of the project “{slug}”."
+TOKEN_PREFIX = "erd_"
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(
+    *, user, name: str, project: Project | None = None, role: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a token; returns it with its secret, which is not stored and cannot be shown again.
+
+    A token scoped to a project may carry a role no higher than the user's role there.
+    """
+    name = name.strip()
+    if not name:
+        raise ProjectError(ERR_TOKEN_NAME, "name")
+    if role:
+        role = _role(role)
+    if project is not None:
+        membership = Membership.objects.filter(project=project, user=user).first()
+        if membership is None:
+            raise ProjectError(ERR_TOKEN_PROJECT.format(slug=project.slug), "project")
+        if role and ROLE_RANK[Role(role)] > ROLE_RANK[Role(membership.role)]:
+            raise ProjectError(
+                ERR_TOKEN_ROLE.format(role=role, project=project.slug, mine=membership.role),
+                "role",
+            )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        digest=token_digest(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        project=project,
+        role=role,
+    )
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_user(secret: str) -> ApiToken | None:
+    """The live token ``secret`` names (recording its use), or None."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "project")
+        .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # one write a minute at most, not one per call
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+# -- webhooks -------------------------------------------------------------------------------
+
+ERR_WEBHOOK_EVENTS = "Choose at least one event: {choices}."
+
+
+@transaction.atomic
+def webhook_create(
+    *, project: Project, url: str, events: list[str], actor: Actor = None
+) -> tuple[Webhook, str]:
+    """Add a webhook; returns it with its signing secret (shown to the user once)."""
+    url = url.strip()
+    try:
+        webhooks.check_url(url)
+    except webhooks.WebhookError as exc:
+        raise ProjectError(str(exc), "url") from None
+    chosen = sorted(set(events))
+    if not chosen or not set(chosen) <= set(WebhookEvent.values):
+        raise ProjectError(
+            ERR_WEBHOOK_EVENTS.format(choices=", ".join(WebhookEvent.values)), "events"
+        )
+    secret = secrets.token_hex(32)
+    hook = Webhook.objects.create(
+        project=project,
+        url=url,
+        secret=secret,
+        events=chosen,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    activity_log(project=project, actor=actor, verb="added", kind="webhook", name=url[:200])
+    return hook, secret
+
+
+@transaction.atomic
+def webhook_delete(*, webhook: Webhook, actor: Actor = None) -> None:
+    activity_log(
+        project=webhook.project, actor=actor, verb="removed", kind="webhook", name=webhook.url[:200]
+    )
+    webhook.delete()

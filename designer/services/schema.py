@@ -16,6 +16,8 @@ from designer.models import (
     new_uid,
 )
 from designer.schema import model as m
+from designer.schema.identity import adopt_ids
+from designer.selectors.design import project_schema
 from designer.services._common import check_name, touch
 from designer.services.errors import (
     ERR_DUPLICATE_COLUMN,
@@ -174,3 +176,32 @@ def _table_write(row: DesignTable, table: m.Table) -> None:
             for i, ix in enumerate(table.indexes)
         ]
     )
+
+
+@transaction.atomic
+def design_merge(
+    *,
+    actor: Actor = None,
+    project: Project,
+    schema: m.Schema,
+    renames: dict[str, str] | None = None,
+) -> m.Schema:
+    """Make ``schema`` the working design, keeping the identity of the objects it keeps.
+
+    Objects without ids are paired with the current ones by qualified name (or a confirmed
+    rename) and take their ids (``adopt_ids``), so a design pushed from a file diffs as the
+    real changes: versions, plans and comments keep pointing at the same tables and columns.
+    Only tables that changed are rewritten. Returns the design as stored.
+    """
+    # Serialise writers: the merge must run on the design it replaces.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    old = project_schema(project)
+    new = adopt_ids(old, schema, renames)
+    if new == old and [t.id for t in new.tables] == [t.id for t in old.tables]:
+        return old
+    revision = project.revision
+    schema_write(actor=actor, project=project, old=old, new=new)
+    project.refresh_from_db(fields=["revision"])
+    if project.revision == revision:  # schema_write rewrote tables in place
+        touch(project, actor, "merged", "design", project.name, after=f"{len(new.tables)} tables")
+    return project_schema(project)

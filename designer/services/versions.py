@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.db import transaction
+from django.db.models import Max
 
 from designer.diagram.dot import fk_key
 from designer.migrate import Plan, diff, plan
@@ -24,13 +25,26 @@ from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors.design import project_schema
 from designer.services.errors import DesignError
 from designer.services.schema import schema_replace
-from projects.models import Actor, Project, Version
+from projects import webhooks
+from projects.models import (
+    Actor,
+    Project,
+    ReviewRequest,
+    ReviewState,
+    Version,
+    WebhookEvent,
+)
 from projects.services import activity_log
 
 ERR_VERSION_NAME_TAKEN = "A version named “{name}” already exists."
 ERR_VERSION_NAME_EMPTY = "Give the version a name."
 ERR_NO_SUCH_VERSION = "There is no version named “{name}”."
 WORKING = "working"
+# Aliases a pipeline can name without knowing version names.
+APPROVED = "@approved"  # the version of the most recently approved review
+LATEST = "@latest"  # the newest version
+ERR_NO_APPROVED = "No review has been approved yet, so “@approved” names no version."
+ERR_NO_VERSIONS = "This project has no versions yet, so “@latest” names none."
 
 
 @transaction.atomic
@@ -40,8 +54,8 @@ def snapshot_create(
     name = name.strip()
     if not name:
         raise DesignError(ERR_VERSION_NAME_EMPTY, "name")
-    if name == WORKING:
-        raise DesignError(f"“{WORKING}” is reserved for the working design.", "name")
+    if name == WORKING or name.startswith("@"):
+        raise DesignError(f"“{name}” is reserved (working, @approved, @latest).", "name")
     if Version.objects.filter(project=project, name=name).exists():
         raise DesignError(ERR_VERSION_NAME_TAKEN.format(name=name), "name")
     version = Version.objects.create(
@@ -54,16 +68,44 @@ def snapshot_create(
     activity_log(
         project=project, actor=author, verb="created", kind="version", name=name, after=message
     )
+    webhooks.emit(
+        project,
+        WebhookEvent.VERSION_CREATED,
+        {"version": name, "message": version.message, "author": getattr(author, "username", None)},
+    )
+    return version
+
+
+def resolve_version(project: Project, name: str) -> Version:
+    """The version ``name`` names: a version's name, ``@approved`` or ``@latest``."""
+    if name == APPROVED:
+        review = (
+            ReviewRequest.objects.filter(project=project, state=ReviewState.APPROVED)
+            .select_related("version")
+            .annotate(approved_at=Max("assignments__decided_at"))
+            .order_by("-approved_at", "-id")
+            .first()
+        )
+        if review is None:
+            raise DesignError(ERR_NO_APPROVED, "name")
+        return review.version
+    if name == LATEST:
+        latest = Version.objects.filter(project=project).first()  # newest first
+        if latest is None:
+            raise DesignError(ERR_NO_VERSIONS, "name")
+        return latest
+    version = Version.objects.filter(project=project, name=name).first()
+    if version is None:
+        raise DesignError(ERR_NO_SUCH_VERSION.format(name=name), "name")
     return version
 
 
 def version_schema(project: Project, name: str) -> Schema:
-    """The schema of a version by name; ``working`` is the current working design."""
+    """The schema of a version by name (or alias, see ``resolve_version``); ``working`` is
+    the current working design."""
     if name == WORKING:
         return project_schema(project)
-    version = Version.objects.filter(project=project, name=name).first()
-    if version is None:
-        raise DesignError(ERR_NO_SUCH_VERSION.format(name=name), "name")
+    version = resolve_version(project, name)
     return schema_from_json(version.schema_json)
 
 
@@ -185,10 +227,13 @@ def compare_versions(project: Project, base: str, target: str) -> Comparison:
 
 
 __all__ = [
+    "APPROVED",
+    "LATEST",
     "WORKING",
     "Comparison",
     "compare_schemas",
     "compare_versions",
+    "resolve_version",
     "snapshot_create",
     "version_restore",
     "version_schema",

@@ -29,8 +29,9 @@ from designer.services.enums import enum_save
 from designer.services.indexes import index_save
 from designer.services.tables import table_create
 from designer.services.versions import snapshot_create
-from projects.models import Membership, Role, SavedView
+from projects.models import Membership, Role, SavedView, Webhook
 from projects.services import (
+    api_token_create,
     comment_add,
     project_create,
     review_request_create,
@@ -42,7 +43,8 @@ pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
 
 # Who may do what. A role means "this role or higher"; None: the method is not allowed (405).
-# "user": any logged-in user; "public": anyone; "token": whoever holds a live share link.
+# "user": any logged-in user; "public": anyone; "token": whoever holds a live share link;
+# "mine": only the user the object belongs to (the editor's API token), 404 for anyone else.
 VIEW, REVIEW, EDIT, OWN = Role.VIEWER, Role.REVIEWER, Role.EDITOR, Role.OWNER
 EXPECTED: dict[str, tuple[str | None, str | None]] = {
     #  url name                 GET      POST
@@ -97,6 +99,8 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "activity": (VIEW, None),
     "share_links": (OWN, OWN),
     "share_link_revoke": (None, OWN),
+    "webhooks": (OWN, OWN),
+    "webhook_remove": (None, OWN),
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),
@@ -127,6 +131,9 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "import_new_confirm": (None, "user"),
     "import_project": (EDIT, EDIT),
     "import_project_confirm": (None, EDIT),
+    # personal API tokens: a user's own (the JSON API has its own matrix: tests/designer/api/)
+    "api_tokens": ("user", "user"),
+    "api_token_revoke": (None, "mine"),
 }
 # Query strings some reads need to name what they show.
 QUERY = {
@@ -146,6 +153,8 @@ KWARG_OVERRIDES = {
     ("version_restore", "pk"): "version",
     ("share_link_revoke", "pk"): "link",
     ("saved_view_delete", "pk"): "saved_view",
+    ("api_token_revoke", "pk"): "api_token",
+    ("webhook_remove", "pk"): "webhook",
 }
 KWARG_DEFAULTS = {
     "slug": "slug",
@@ -172,6 +181,8 @@ PUBLIC_PREFIXES = ("/accounts/login/", "/s/")
 def _walk(patterns: list[Any], kwargs: frozenset[str] = frozenset()) -> Iterator[tuple]:
     for p in patterns:
         names = kwargs | _kwarg_names(p.pattern)
+        if isinstance(p, URLResolver) and p.namespace == "api":
+            continue  # the JSON API: tests/designer/api/test_api_authorization.py
         if isinstance(p, URLResolver):
             yield from _walk(p.url_patterns, names)
         elif isinstance(p, URLPattern) and p.name:
@@ -225,8 +236,12 @@ def world(django_user_model) -> SimpleNamespace:
     dead = share_link_create(project=project, actor=people["owner"])
     share_link_revoke(link=dead)
     saved = SavedView.objects.create(project=project, name="Posts", tables=["public.posts"])
+    api_token, _ = api_token_create(user=people["editor"], name="CI")
+    webhook = Webhook.objects.create(project=project, url="https://example.com/", secret="s")
     return SimpleNamespace(
         saved_view=saved.pk,
+        api_token=api_token.pk,
+        webhook=webhook.pk,
         people=people,
         slug=project.slug,
         table=posts.uid,
@@ -268,6 +283,8 @@ def expected(identity: str, need: str | None, path: str) -> set[int]:
         return {405}
     if need == "user":
         return PASSED
+    if need == "mine":
+        return PASSED if identity == "editor" else {404}
     if identity == "stranger":
         return {404}
     return PASSED if RANK[Role(identity)] >= RANK[Role(need)] else {403}

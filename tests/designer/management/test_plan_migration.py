@@ -79,3 +79,28 @@ def test_rehearsal_passes_on_real_postgresql(project, pg_server_dsn, capsys, mon
 def test_unknown_version_is_a_clear_error(project):
     with pytest.raises(CommandError, match="There is no version named"):
         call_command("plan_migration", "demo", "--from", "nope", "--to", "working")
+
+
+def test_latest_and_approved_name_versions(project, capsys, django_user_model):
+    from projects.models import Version
+    from projects.services import review_decide, review_request_create
+
+    orders = DesignTable.objects.get(project=project, name="orders")
+    column_add(table=orders, name="note", data_type="text")
+    call_command("snapshot", "demo", "--name", "v2")
+    with pytest.raises(CommandError, match="No review has been approved yet"):
+        call_command("plan_migration", "demo", "--from", "@approved", "--to", "@latest")
+    author, reviewer = (django_user_model.objects.create_user(n) for n in ("author", "rev"))
+    project.memberships.create(user=reviewer, role="reviewer")
+    review = review_request_create(
+        project=project, author=author, title="v1", version=Version.objects.get(name="v1"),
+        reviewers=[reviewer],
+    )  # fmt: skip
+    review_decide(review=review, reviewer=reviewer, decision="approved")
+    call_command("plan_migration", "demo", "--from", "@approved", "--to", "@latest")
+    assert "ADD COLUMN note text" in capsys.readouterr().out
+
+
+def test_version_names_starting_with_at_are_reserved(project):
+    with pytest.raises(CommandError, match="reserved"):
+        call_command("snapshot", "demo", "--name", "@approved")
