@@ -13,8 +13,8 @@ from collections.abc import Collection, Mapping
 from django.conf import settings
 from django.db import transaction
 
-from designer.diagram.dot import DiagramOptions, drawn_tables, schema_to_dot
-from designer.diagram.layout import Box, arrange_block, estimate_size, layout_positions, valid_point
+from designer.diagram.dot import DiagramOptions, schema_to_dot
+from designer.diagram.layout import Box, arrange_block, layout_positions, valid_point
 from designer.diagram.render import RenderError, render
 from designer.models import CanvasViewport, DesignTable, TablePlacement
 from designer.selectors.design import project_schema
@@ -117,15 +117,8 @@ def arrange_tables(
         current = pinned_positions(schema, whole, placements(project, view)) or {
             q: p for q, (p, _s) in arranged.items()
         }
-        tables, notes = drawn_tables(schema, options)
-        boxes = {
-            t.qualified_name: Box(
-                *current.get(t.qualified_name, arranged[t.qualified_name][0]),
-                *estimate_size(t, options, notes.get(t.qualified_name, "")),
-            )
-            for t in tables
-            if t.qualified_name in arranged
-        }
+        # the sizes Graphviz just measured, at the positions the tables have now
+        boxes = {q: Box(*current.get(q, point), *size) for q, (point, size) in arranged.items()}
         new = arrange_block(boxes, arranged)
     return place_tables(
         project=project,
