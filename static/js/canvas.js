@@ -462,6 +462,16 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (e) {
+    // a drawn or clicked foreign key: its settings scroll into view for a quick confirm
+    if (e.detail.target && e.detail.target.id === "panel") {
+      var settings = e.detail.target.querySelector("form[data-fk-settings]");
+      if (settings) {
+        settings.scrollIntoView({ block: "center" });
+        var first = settings.querySelector("select");
+        if (first) first.focus({ preventScroll: true });
+      }
+      return;
+    }
     if (!e.detail.target || e.detail.target.id !== "diagram" || !svg()) return;
     var v = view();
     if (firstView) {
