@@ -98,6 +98,10 @@ def _neighbours(tables: Iterable[Table]) -> dict[str, list[tuple[str, bool]]]:
     """qualified name -> (other table, True when this one references it), in FK order."""
     near: dict[str, list[tuple[str, bool]]] = {}
     for t in tables:
+        if t.partition_of is not None:
+            # a partition shown beside its parent, like a child beside what it references
+            parent = f"{t.partition_of.parent_schema}.{t.partition_of.parent_table}"
+            near.setdefault(t.qualified_name, []).append((parent, True))
         for fk in t.foreign_keys:
             parent = f"{fk.ref_schema}.{fk.ref_table}"
             if parent == t.qualified_name:

@@ -235,3 +235,15 @@ def test_no_edit_moves_a_placed_table(case):
     for name, b in boxes.items():
         if name not in placed:
             assert not any(b.overlaps(boxes[p]) for p in placed), name
+
+
+def test_shown_partitions_go_beside_their_placed_parent():
+    parent = replace(_table("payment"), partitioning=Partitioning(strategy="RANGE", key="id"))
+    part = replace(_table("payment_p1"), partition_of=PartitionOf("public", "payment", "DEFAULT"))
+    schema = Schema(tables=(parent, part, _table("other")))
+    options = DiagramOptions(fold_partitions=False)
+    positions = complete_positions(schema, options, {"public.payment": (0.0, 0.0)})
+    width = estimate_size(parent, options)[0]
+    assert positions["public.payment_p1"][0] == pytest.approx(
+        width / 2 + GAP + estimate_size(part, options)[0] / 2
+    )
