@@ -219,3 +219,56 @@ class FindingDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} {self.object}"
+
+
+class TablePlacement(models.Model):
+    """Where the user put a table on the canvas (Graphviz points, centre, y up).
+
+    Per project, and per saved view when ``saved_view`` is set. Positions are not design
+    edits: writing them never bumps the project's revision.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    saved_view = models.ForeignKey(
+        "projects.SavedView", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    table_uid = models.CharField(max_length=40)
+    x = models.FloatField()
+    y = models.FloatField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "table_uid"],
+                condition=models.Q(saved_view__isnull=True),
+                name="table_placement_unique_project",
+            ),
+            models.UniqueConstraint(
+                fields=["saved_view", "table_uid"],
+                condition=models.Q(saved_view__isnull=False),
+                name="table_placement_unique_view",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table_uid} at ({self.x:g}, {self.y:g})"
+
+
+class CanvasViewport(models.Model):
+    """The zoom and pan a user last left a project's canvas at, restored on the next visit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    x = models.FloatField()
+    y = models.FloatField()
+    k = models.FloatField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="canvas_viewport_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"({self.x:g}, {self.y:g}) × {self.k:g}"

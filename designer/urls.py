@@ -11,6 +11,7 @@ from designer.api.app import urls as api_urls
 from designer.security import login
 from designer.views import (
     advisor,
+    canvas,
     columns,
     constraints,
     diagram,
@@ -56,6 +57,12 @@ table_patterns = [
     path("checks/", constraints.check_create, name="check_create"),
     path("uniques/", constraints.unique_create, name="unique_create"),
     path("constraints/<str:kuid>/delete/", constraints.constraint_delete, name="constraint_delete"),
+    path("foreign-keys/drawn/", canvas.draw_foreign_key, name="foreign_key_drawn"),
+    path(
+        "foreign-keys/<str:kuid>/settings/",
+        canvas.foreign_key_settings,
+        name="foreign_key_settings",
+    ),
     path("indexes/", indexes.index_create, name="index_create"),
     path("indexes/<str:iuid>/", indexes.index_update, name="index_update"),
     path("indexes/<str:iuid>/delete/", indexes.index_delete, name="index_delete"),
@@ -71,6 +78,9 @@ editor_patterns = [
     path("enums/<str:uid>/", enums.enum_update, name="enum_update"),
     path("enums/<str:uid>/delete/", enums.enum_delete, name="enum_delete"),
     path("diagram.<str:fmt>", diagram.diagram, name="diagram"),
+    path("canvas/positions/", canvas.place, name="canvas_place"),
+    path("canvas/arrange/", canvas.arrange, name="canvas_arrange"),
+    path("canvas/viewport/", canvas.viewport, name="canvas_viewport"),
 ]
 
 explore_patterns = [

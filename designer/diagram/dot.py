@@ -38,6 +38,13 @@ HighlightState = Literal["added", "removed", "changed"]
 BIG_GRAPH_TABLES = 300
 MAX_TYPE_CHARS = 32
 MAX_BADGE_CHARS = 16
+# The first graph attributes of a pinned picture: ``render`` knows it by them, the page
+# by the id of the SVG's graph group, and neato -n2 keeps the coordinates as given.
+PINNED_GRAPH = 'id="erd-pinned", notranslate=true'
+# Text sizes in points: column text readable at 75 % zoom, markers only a little smaller.
+TEXT_POINTS = 12
+SMALL_POINTS = 10
+TITLE_POINTS = 13
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"
@@ -72,6 +79,16 @@ class DiagramOptions:
     # fk_key(table, fk) -> "added" | "removed" | "changed"
     edge_highlight: Mapping[str, str] = field(default_factory=dict)
     cluster_by: ClusterBy | None = "group"
+    # Partitions drawn as one line of their parent ("55 partitions, range on payment_date")
+    # instead of one box each: a pg_dump with monthly partitions is otherwise a tall strip.
+    fold_partitions: bool = True
+    # Ids for the editor's canvas: tables ``tbl-<id>``, name cells ``col-<id>-<n>`` (titled
+    # with the column's name), edges ``fk-<id>``, so the page can drag and click them.
+    canvas_ids: bool = False
+    # Pinned layout: qualified table name -> node centre (points, y up). When set, every
+    # drawn table must have a position; the picture is rendered with ``neato -n2`` (see
+    # ``designer.diagram.layout``), which keeps the nodes where they are and routes edges.
+    positions: Mapping[str, tuple[float, float]] | None = None
 
 
 # -- escaping ------------------------------------------------------------------
@@ -214,13 +231,13 @@ def _font(attrs: str, text: str) -> str:
     return f"<FONT {attrs}>{text}</FONT>" if text else ""
 
 
-_NN_TEXT = _font(f'POINT-SIZE="8" COLOR="{MUTED}"', "NN")
+_NN_TEXT = _font(f'POINT-SIZE="{SMALL_POINTS}" COLOR="{MUTED}"', "NN")
 
 
 # (in primary key, in a foreign key, single-column unique) -> the key cell's text
 _MARKS = {
     (pk, fk, uq): _font(
-        f'POINT-SIZE="8" COLOR="{KEY_TEXT}"',
+        f'POINT-SIZE="{SMALL_POINTS}" COLOR="{KEY_TEXT}"',
         " ".join(m for m, on in (("PK", pk), ("FK", fk), ("UQ", uq)) if on),
     )
     for pk in (False, True)
@@ -231,6 +248,7 @@ _ROW_BG = {state: f' BGCOLOR="{pale}"' for state, (_strong, pale) in HIGHLIGHT_C
 
 
 _TYPE_FONT = f'COLOR="{MUTED}"'
+_NOTE_FONT = f'POINT-SIZE="{SMALL_POINTS}" COLOR="{MUTED}"'
 
 
 @lru_cache(maxsize=8192)
@@ -259,8 +277,11 @@ def _table_label(
     referenced: frozenset[str] | set[str],
     node_id: str,
     extra_attrs: str,
+    note: str = "",
 ) -> tuple[str, dict[str, int]]:
-    """The DOT line of a table's node (an HTML-like label) and its ports (column name -> port)."""
+    """The DOT line of a table's node (an HTML-like label) and its ports (column name -> port).
+
+    ``note`` is a muted last row (folded partitions)."""
     pk, fk, uq = keys
     multi_unique = {c for u in table.uniques if len(u.columns) > 1 for c in u.columns}
     qname = table.qualified_name
@@ -270,9 +291,14 @@ def _table_label(
     header_fg = _text_on(header_bg)
     ncols = 4 if options.show_types else 3
     badge = options.markers.get(qname)
-    title = _font(f'FACE="{FONT_BOLD}" COLOR="{header_fg}"', html_text(_display_name(table)))
+    title = _font(
+        f'FACE="{FONT_BOLD}" POINT-SIZE="{TITLE_POINTS}" COLOR="{header_fg}"',
+        html_text(_display_name(table)),
+    )
     if badge:
-        badge_text = _font(f'POINT-SIZE="9" COLOR="{BADGE}"', html_text(badge[:MAX_BADGE_CHARS]))
+        badge_text = _font(
+            f'POINT-SIZE="{SMALL_POINTS}" COLOR="{BADGE}"', html_text(badge[:MAX_BADGE_CHARS])
+        )
         badge_cell = f'<TD BGCOLOR="{header_bg}" ALIGN="RIGHT">{badge_text}</TD>'
         header = (
             f'<TR><TD COLSPAN="{ncols - 1}" BGCOLOR="{header_bg}" ALIGN="LEFT">{title}</TD>'
@@ -285,6 +311,8 @@ def _table_label(
     keys_only = options.mode == "keys"
     show_types = options.show_types
     prefix = qname + "."
+    # The editor finds a column under the pointer through its name cell's id and title.
+    cell_id = f' ID="col-{html_text(table.id or node_id)}-' if options.canvas_ids else ""
     # This loop runs once per column of the design: it stays a few lookups and
     # one f-string per row (1,000 tables must take a few ms).
     for pos, col in enumerate(table.columns):
@@ -304,13 +332,17 @@ def _table_label(
             text = f"<U>{text}</U>"
         nn = _NN_TEXT if not (col.nullable or in_pk) else ""
         type_cell = _type_cell(col.type, bg) if show_types else ""
+        name_attrs = f'{cell_id}{pos}" HREF="#col" TITLE="{html_text(name)}"' if cell_id else ""
         # Ports sit on the outermost cells so edges meet the table's border
         # (the west one for the child end, the east one for the parent end).
         rows.append(
             f'<TR><TD PORT="c{pos}w" ALIGN="LEFT"{bg}>{_MARKS[in_pk, in_fk, in_uq]}</TD>'
-            f'<TD ALIGN="LEFT"{bg}>{text}</TD>{type_cell}'
+            f'<TD ALIGN="LEFT"{bg}{name_attrs}>{text}</TD>{type_cell}'
             f'<TD PORT="c{pos}e" ALIGN="RIGHT"{bg}>{nn}</TD></TR>'
         )
+    if note:
+        note_text = _font(_NOTE_FONT, html_text(note))
+        rows.append(f'<TR><TD COLSPAN="{ncols}" ALIGN="LEFT">{note_text}</TD></TR>')
     border_colour, border = BORDER, 1
     if state in HIGHLIGHT_COLOURS:
         border_colour, border = HIGHLIGHT_COLOURS[state][0], 3
@@ -323,10 +355,10 @@ def _table_label(
     return line, ports
 
 
-def _names_label(table: Table, options: DiagramOptions) -> str:
+def _names_label(table: Table, options: DiagramOptions, note: str = "") -> str:
     """The tiny node of "names" mode: a filled rounded box, no HTML (fast for dot)."""
     qname = table.qualified_name
-    text = _display_name(table)
+    text = _display_name(table) + (f" ({note})" if note else "")
     badge = options.markers.get(qname)
     if badge:
         text += "  " + badge[:MAX_BADGE_CHARS]
@@ -376,11 +408,11 @@ def _graph_header(options: DiagramOptions, n_tables: int, clustered: bool) -> li
             graph.append("newrank=true")
     if options.mode == "names":
         node = (
-            f'shape=box, style="rounded,filled", fontname="{FONT}", fontsize=10, '
+            f'shape=box, style="rounded,filled", fontname="{FONT}", fontsize={TEXT_POINTS}, '
             f'color="{BORDER}", margin="0.08,0.03", height=0.25, width=0'
         )
     else:
-        node = f'shape=plain, fontname="{FONT}", fontsize=10, fontcolor="{ROW_TEXT}"'
+        node = f'shape=plain, fontname="{FONT}", fontsize={TEXT_POINTS}, fontcolor="{ROW_TEXT}"'
     edge = f'dir=both, color="{EDGE}", arrowsize=0.8, penwidth=1.1'
     return [
         "digraph erd {",
@@ -390,13 +422,63 @@ def _graph_header(options: DiagramOptions, n_tables: int, clustered: bool) -> li
     ]
 
 
-def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) -> str:
-    """The DOT source of the ER diagram of ``schema``: same schema and options, same bytes."""
+def partition_note(parent: Table, count: int) -> str:
+    """What a folded parent says about its partitions: "55 partitions, range on payment_date"."""
+    text = f"{count} partition{'s' if count != 1 else ''}"
+    if parent.partitioning is not None:
+        text += f", {parent.partitioning.strategy.lower()} on {parent.partitioning.key}"
+    return text
+
+
+def drawn_tables(schema: Schema, options: DiagramOptions) -> tuple[list[Table], dict[str, str]]:
+    """The tables a picture draws, sorted, and the notes of folded partition parents.
+
+    ``options.tables`` picks a subset; with ``fold_partitions`` a partition whose parent
+    is drawn is left out and counted on its parent instead.
+    """
     tables = sorted(schema.tables, key=lambda t: (t.schema, t.name))
-    node_ids = {t.qualified_name: f"t{i}" for i, t in enumerate(tables)}
     if options.tables is not None:
         tables = [t for t in tables if t.qualified_name in options.tables]
+    notes: dict[str, str] = {}
+    if options.fold_partitions:
+        shown = {t.qualified_name: t for t in tables}
+        folded: Counter[str] = Counter()
+        for t in tables:
+            if t.partition_of is not None:
+                parent = f"{t.partition_of.parent_schema}.{t.partition_of.parent_table}"
+                if parent in shown and parent != t.qualified_name:
+                    folded[parent] += 1
+        if folded:
+            tables = [
+                t
+                for t in tables
+                if t.partition_of is None
+                or f"{t.partition_of.parent_schema}.{t.partition_of.parent_table}" not in folded
+            ]
+            notes = {name: partition_note(shown[name], n) for name, n in folded.items()}
+    return tables, notes
+
+
+def node_ids(schema: Schema) -> dict[str, str]:
+    """Qualified table name -> its synthetic DOT node name (``t0``, ``t1``, …)."""
+    ordered = sorted(schema.tables, key=lambda t: (t.schema, t.name))
+    return {t.qualified_name: f"t{i}" for i, t in enumerate(ordered)}
+
+
+def _pos(point: tuple[float, float]) -> str:
+    return f'"{point[0]:.1f},{point[1]:.1f}!"'
+
+
+def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) -> str:
+    """The DOT source of the ER diagram of ``schema``: same schema and options, same bytes.
+
+    With ``options.positions`` the nodes are pinned (``pos="x,y!"``) for ``neato -n2``:
+    render it with ``render(..., pinned=True)``.
+    """
+    node_id_of = node_ids(schema)
+    tables, notes = drawn_tables(schema, options)
     shown = {t.qualified_name for t in tables}
+    positions = options.positions
 
     # (child, its name, fk, parent name)
     edges: list[tuple[Table, str, ForeignKey, str]] = []
@@ -419,23 +501,34 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
     no_refs: set[str] = set()
     for table in tables:
         qname = table.qualified_name
+        node_id = node_id_of[qname]
         extra = f", tooltip={dot_quote(_tooltip(table))}"
         if href:
             extra += f", URL={dot_quote(_href(href, table))}"
+        if options.canvas_ids:
+            extra += f", id={dot_quote('tbl-' + (table.id or node_id))}"
+        if positions is not None:
+            extra += f", pos={_pos(positions[qname])}"
+        note = notes.get(qname, "")
         if names_mode:
-            node_lines[qname] = f"  {node_ids[qname]} [{_names_label(table, options)}{extra}];"
+            label = _names_label(table, options, note)
+            node_lines[qname] = f"  {node_id} [{label}{extra}];"
         else:
             node_lines[qname], ports[qname] = _table_label(
-                table, keys[qname], options, referenced.get(qname, no_refs), node_ids[qname], extra
+                table, keys[qname], options, referenced.get(qname, no_refs), node_id, extra, note
             )
 
     clusters: dict[str, list[Table]] = {}
-    if options.cluster_by is not None:
+    # neato draws no clusters; pinned pictures show groups by their header colours only
+    if options.cluster_by is not None and positions is None:
         for table in tables:
             key = table.group if options.cluster_by == "group" else table.schema
             if key:
                 clusters.setdefault(key, []).append(table)
     lines = _graph_header(options, len(tables), clustered=bool(clusters))
+    if positions is not None:
+        # neato -n2 must keep the coordinates as given, so the page can map them back
+        lines[1] = lines[1].replace("graph [", f"graph [{PINNED_GRAPH}, ", 1)
     for i, key in enumerate(sorted(clusters)):
         members = clusters[key]
         colours = Counter(t.color for t in members if t.color and _COLOUR.match(t.color))
@@ -453,7 +546,7 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
 
     nullable: dict[str, frozenset[str]] = {}
     for child, child_name, fk, parent_name in edges:
-        tail, head = node_ids[parent_name], node_ids[child_name]
+        tail, head = node_id_of[parent_name], node_id_of[child_name]
         if not names_mode:
             parent_port = ports[parent_name].get(fk.ref_columns[0] if fk.ref_columns else "")
             child_port = ports[child_name].get(fk.columns[0] if fk.columns else "")
@@ -470,6 +563,8 @@ def schema_to_dot(schema: Schema, options: DiagramOptions = DiagramOptions()) ->
         attrs = f"arrowtail={arrowtail}, arrowhead={arrowhead}"
         key = fk_key(child, fk)
         attrs += f", tooltip={dot_quote(key)}"
+        if options.canvas_ids and fk.id:
+            attrs += f", id={dot_quote('fk-' + fk.id)}"
         state = options.edge_highlight.get(key)
         if state in HIGHLIGHT_COLOURS:
             attrs += f', color="{HIGHLIGHT_COLOURS[state][0]}", penwidth=2.2'

@@ -14,7 +14,9 @@ import subprocess
 from collections.abc import Callable
 from typing import Literal, Protocol
 
-Format = Literal["svg", "png", "pdf", "dot"]
+from designer.diagram.dot import PINNED_GRAPH
+
+Format = Literal["svg", "png", "pdf", "dot", "plain"]
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot")
 DOT_BINARY = "dot"
 MEMORY_LIMIT_BYTES = 2 * 1024**3
@@ -52,8 +54,18 @@ class Cache(Protocol):
     def set(self, key: str, value: bytes) -> object: ...
 
 
-def cache_key(dot_source: str, fmt: str) -> str:
-    return "erd:" + hashlib.sha256((fmt + dot_source).encode("utf-8")).hexdigest()
+# Pinned pictures keep the nodes where the DOT puts them and only route the edges.
+PINNED_ARGS = ("-Kneato", "-n2")
+
+
+def cache_key(dot_source: str, fmt: str, pinned: bool = False) -> str:
+    engine = "pinned:" if pinned else ""
+    return "erd:" + hashlib.sha256((engine + fmt + dot_source).encode("utf-8")).hexdigest()
+
+
+def is_pinned(dot_source: str) -> bool:
+    """Whether ``dot_source`` is a pinned picture of ``schema_to_dot`` (its graph line says so)."""
+    return PINNED_GRAPH in dot_source[:400]
 
 
 def _limit_memory() -> None:
@@ -68,10 +80,10 @@ def _inline_svg(svg: bytes) -> bytes:
     return svg[m.start() :] if m else svg
 
 
-def _run_dot(dot_source: str, fmt: str, timeout: float) -> bytes:
+def _run_dot(dot_source: str, fmt: str, timeout: float, pinned: bool = False) -> bytes:
     try:
         proc = subprocess.run(
-            [DOT_BINARY, f"-T{fmt}"],
+            [DOT_BINARY, *(PINNED_ARGS if pinned else ()), f"-T{fmt}"],
             input=dot_source.encode("utf-8"),
             capture_output=True,
             timeout=timeout,
@@ -99,23 +111,29 @@ def render(
     timeout: float = 60.0,
     cache: Cache | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    pinned: bool | None = None,
 ) -> bytes:
     """The picture of ``dot_source`` in ``fmt``; ``"dot"`` returns the source itself.
 
-    SVG comes without XML prolog, ready to inline. Raises ``RenderError`` on a
+    SVG comes without XML prolog, ready to inline. A pinned picture (``pinned``, by
+    default whether ``schema_to_dot`` pinned the nodes) is rendered with ``neato -n2``:
+    nodes stay at their ``pos`` and Graphviz routes the edges. ``"plain"`` is Graphviz's
+    text format of the layout, used internally. Raises ``RenderError`` on a
     missing Graphviz, a timeout, exhausted memory, output over ``max_bytes`` or
     any other Graphviz failure.
     """
-    if fmt not in FORMATS:
+    if fmt not in FORMATS and fmt != "plain":
         raise RenderError(ERR_FORMAT.format(fmt=fmt))
     if fmt == "dot":
         return dot_source.encode("utf-8")
-    key = cache_key(dot_source, fmt) if cache is not None else ""
+    if pinned is None:
+        pinned = is_pinned(dot_source)
+    key = cache_key(dot_source, fmt, pinned) if cache is not None else ""
     if cache is not None:
         hit = cache.get(key)
         if isinstance(hit, bytes):
             return hit
-    out = _run_dot(dot_source, fmt, timeout)
+    out = _run_dot(dot_source, fmt, timeout, pinned)
     if fmt == "svg":
         out = _inline_svg(out)
     if len(out) > max_bytes:
@@ -133,6 +151,7 @@ def render_keyed(
     timeout: float = 60.0,
     cache: Cache,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    pinned: bool | None = None,
 ) -> bytes:
     """Like ``render`` but looked up by a cheap caller-made ``key`` before any DOT is built.
 
@@ -145,6 +164,6 @@ def render_keyed(
     hit = cache.get(fast_key)
     if isinstance(hit, bytes):
         return hit
-    out = render(make_dot(), fmt, timeout=timeout, cache=cache, max_bytes=max_bytes)
+    out = render(make_dot(), fmt, timeout=timeout, cache=cache, max_bytes=max_bytes, pinned=pinned)
     cache.set(fast_key, out)
     return out

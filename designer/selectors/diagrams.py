@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from designer.diagram.render import RenderError, render, render_keyed
 from designer.schema.model import Schema
 from designer.selectors.design import project_schema
 from designer.selectors.graph import design_graph, subset_schema
+from designer.selectors.layout import layout_stamp, pinned_positions, placements
 from projects.models import Project, SavedView
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,15 @@ def project_diagram(
     tables: frozenset[str] | None = None,
     marker_source: Callable[[Schema], Mapping[str, str]] | None = None,
     marker_version: object = None,
+    view: SavedView | None = None,
+    canvas: bool = False,
+    fold_partitions: bool = True,
 ) -> bytes:
     """Render the project's design; ``around`` limits it to a table's neighbourhood.
+
+    The whole design (and a saved ``view``) is drawn where the user placed its tables
+    (``designer.selectors.layout``); neighbourhoods and other subsets are laid out by
+    ``dot``. ``canvas`` adds the ids the editor's canvas drags and clicks.
 
     A re-render of an unchanged design is a cache hit on a cheap key (the project's
     revision and the options), without reading the design or building DOT.
@@ -72,8 +80,18 @@ def project_diagram(
     changes those badges (open comment threads, say) and goes into the key.
     Raises ``LookupError`` with a message naming the table when ``around`` is unknown.
     """
+    placed_layout = around is None and (tables is None or view is not None)
     key = _diagram_key(
-        project, direction, mode, table_href, markers, around, depth, tables, marker_version
+        project,
+        direction,
+        mode,
+        table_href,
+        markers,
+        around,
+        depth,
+        tables,
+        marker_version,
+        layout=_layout_key(project, view, placed_layout, canvas, fold_partitions),
     )
 
     def make_dot() -> str:
@@ -89,7 +107,13 @@ def project_diagram(
             table_href=table_href,
             markers=marker_source(schema) if marker_source else markers or {},
             tables=subset,
+            canvas_ids=canvas,
+            fold_partitions=fold_partitions,
         )
+        if placed_layout:
+            positions = pinned_positions(schema, options, placements(project, view))
+            if positions is not None:
+                options = replace(options, positions=positions)
         return schema_to_dot(schema, options)
 
     return render_keyed(
@@ -133,8 +157,10 @@ def _diagram_key(
     depth: int,
     tables: frozenset[str] | None,
     marker_version: object = None,
+    layout: object = None,
 ) -> str:
-    """The cheap cache key of a project picture: the design's revision and the options."""
+    """The cheap cache key of a project picture: the design's revision, the options and
+    the placements (``_layout_key``), which change without a revision."""
     return repr(
         (
             _DIAGRAM_CODE,
@@ -150,8 +176,15 @@ def _diagram_key(
             depth,
             sorted(tables) if tables is not None else None,
             marker_version,
+            layout,
         )
     )
+
+
+def _layout_key(
+    project: Project, view: SavedView | None, placed: bool, canvas: bool, fold: bool
+) -> object:
+    return (layout_stamp(project, view) if placed else None, view and view.pk, canvas, fold)
 
 
 def _fast_key(fmt: str, key: str) -> str:
@@ -227,6 +260,14 @@ def diagram_or_pending(project: Project, fmt: str = "svg", **options: Any) -> by
         options.get("around"),
         options.get("depth", 1),
         options.get("tables"),
+        layout=_layout_key(
+            project,
+            options.get("view"),
+            options.get("around") is None
+            and (options.get("tables") is None or options.get("view") is not None),
+            options.get("canvas", False),
+            options.get("fold_partitions", True),
+        ),
     )
     fast_key = _fast_key(fmt, key)
     hit = cache.get(fast_key)
@@ -277,7 +318,12 @@ def saved_view_tables(view: SavedView) -> frozenset[str] | None:
 
 def saved_view_options(view: SavedView) -> dict[str, Any]:
     """The ``project_diagram`` options that draw ``view``."""
-    return {"direction": view.direction, "mode": view.mode, "tables": saved_view_tables(view)}
+    return {
+        "direction": view.direction,
+        "mode": view.mode,
+        "tables": saved_view_tables(view),
+        "view": view,
+    }
 
 
 def saved_view_diagram(

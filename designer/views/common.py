@@ -411,8 +411,11 @@ def panel_response(
     error: FormError | None = None,
     warnings: Sequence[str] = (),
     edited: bool = False,
+    focus_fk: str = "",
 ) -> HttpResponse:
-    """Answer an edit or a panel read: the panel for htmx, the whole editor otherwise."""
+    """Answer an edit or a panel read: the panel for htmx, the whole editor otherwise.
+
+    ``focus_fk`` (a foreign key's uid) opens that key's settings form in the panel."""
     if table is not None:
         table = DesignTable.objects.filter(pk=table.pk).first()
     if not request.htmx and edited and error is None:
@@ -425,6 +428,8 @@ def panel_response(
         if table
         else {"access": access, "project": access.project}
     )
+    if focus_fk:
+        context["focus_fk"] = focus_fk
     if request.htmx:
         template = f"{EDITOR}#table-panel" if table else f"{EDITOR}#empty-panel"
     else:

@@ -33,14 +33,24 @@ def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
     return value if value in allowed else allowed[0]
 
 
-def _large_inline(request, project, direction: str, mode: str, href: str | None) -> HttpResponse:
+def _large_inline(
+    request, project, direction: str, mode: str, href: str | None, fold: bool
+) -> HttpResponse:
     """A big design's editor diagram is drawn off the request path; the page polls for it.
 
     Badges are left out here: linting thousands of tables on every poll would cost more than
     the badges are worth (the advisor page lists every finding).
     """
     try:
-        result = diagram_or_pending(project, "svg", direction=direction, mode=mode, table_href=href)
+        result = diagram_or_pending(
+            project,
+            "svg",
+            direction=direction,
+            mode=mode,
+            table_href=href,
+            canvas=True,
+            fold_partitions=fold,
+        )
     except RenderError as exc:
         message = ERR_RENDER.format(reason=exc) + " " + HINT_LARGE
         return render(request, f"{EDITOR}#diagram", {"render_error": message})
@@ -69,11 +79,13 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
     marked = inline or request.GET.get("markers") == "1"
     direction = _choice(request.GET.get("direction"), DIRECTIONS)
     mode = _choice(request.GET.get("mode"), MODES)
+    # Partitions are folded into their parent unless asked for (the canvas's toggle).
+    fold = request.GET.get("partitions") != "show"
     project = access.project
     # An unchanged design (same revision, options and open comment threads) comes from the
     # cache without reading the design, linting it or building DOT.
     if inline and DesignTable.objects.filter(project=project).count() > ASYNC_RENDER_TABLES:
-        return _large_inline(request, project, direction, mode, href)
+        return _large_inline(request, project, direction, mode, href, fold)
     try:
         data = project_diagram(
             project,
@@ -86,6 +98,8 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
             marker_version=sorted(unresolved_threads_by_anchor(project).items())
             if marked
             else None,
+            canvas=inline,
+            fold_partitions=fold,
         )
     except RenderError as exc:
         message = ERR_RENDER.format(reason=exc)

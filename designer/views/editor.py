@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from designer.selectors.layout import viewport
 from designer.views.common import EDITOR, HtmxHttpRequest, editor_context
 from projects.access import project_access
 from projects.models import Role
@@ -19,4 +20,7 @@ def editor(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return render(
             request, f"{EDITOR}#empty-panel", {"access": access, "project": access.project}
         )
-    return render(request, EDITOR, editor_context(access))
+    context = editor_context(access)
+    # where this user left the canvas last time (zoom and pan), restored by canvas.js
+    context["viewport"] = viewport(request.user, access.project)
+    return render(request, EDITOR, context)

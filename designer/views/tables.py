@@ -66,7 +66,8 @@ def table_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def table_panel(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.VIEWER)
-    return panel_response(request, access, table)
+    # ?fk=<uid>: a foreign key clicked in the diagram, its settings open
+    return panel_response(request, access, table, focus_fk=request.GET.get("fk", "")[:40])
 
 
 @require_POST

@@ -87,6 +87,9 @@
     apply();
   }
 
+  // canvas.js reads and sets the view (restored viewport, first view, search, minimap).
+  window.erdView = { state: view, apply: apply, fit: fit };
+
   var drag = null, dragged = false;
 
   function bindDiagram(box) {

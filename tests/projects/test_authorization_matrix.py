@@ -74,6 +74,12 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "enum_update": (None, EDIT),
     "enum_delete": (None, EDIT),
     "diagram": (VIEW, None),
+    # the canvas: placing and drawing are edits; a viewport is each member's own
+    "canvas_place": (None, EDIT),
+    "canvas_arrange": (None, EDIT),
+    "canvas_viewport": (None, VIEW),
+    "foreign_key_drawn": (None, EDIT),
+    "foreign_key_settings": (None, EDIT),
     "export": (VIEW, None),
     "export_download": (VIEW, None),
     # team review
