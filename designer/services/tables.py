@@ -129,8 +129,12 @@ def _table_summary(table: DesignTable) -> str:
 
 
 @transaction.atomic
-def table_delete(*, actor: Actor = None, table: DesignTable) -> int:
+def table_delete(
+    *, actor: Actor = None, table: DesignTable, expected_version: int | None = None
+) -> int:
     """Delete a table and the foreign keys of other tables that point at it; returns their count."""
+    table = lock_table(table)
+    check_version(table, expected_version)
     referencing = DesignConstraint.objects.filter(
         table__project_id=table.project_id,
         kind=ConstraintKind.FOREIGN,
