@@ -19,6 +19,7 @@ from designer.models import ConstraintKind, DesignColumn, DesignConstraint, Desi
 from designer.services._common import (
     bump_version,
     check_name,
+    check_room,
     check_version,
     comparable_type,
     lock_table,
@@ -224,6 +225,7 @@ def column_add(
     unique: bool = False,
 ) -> tuple[DesignColumn, list[str]]:
     table = lock_table(table)
+    check_room(table.project, table=table)
     name = name.strip()
     warnings = check_name(name)
     values = _column_values(
