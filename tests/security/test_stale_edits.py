@@ -80,6 +80,10 @@ CASES = {
         reverse("index_delete", args=[p.slug, t.uid, DesignIndex.objects.get(table=t).uid]),
         {},
     ),
+    "foreign key settings": lambda p, t: (
+        reverse("foreign_key_settings", args=[p.slug, t.uid, _constraint(p, "foreign").uid]),
+        {"on_delete": "CASCADE", "on_update": "NO ACTION"},
+    ),
     "foreign key delete": lambda p, t: (
         reverse("constraint_delete", args=[p.slug, t.uid, _constraint(p, "foreign").uid]),
         {},
