@@ -137,6 +137,8 @@ class DesignEnum(models.Model):
     values = models.JSONField(default=list)
     comment = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    # Optimistic concurrency, as for tables: a save names the version it started from.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["schema_name", "name"]

@@ -145,6 +145,17 @@ CACHES = {
 # Limits on user input and on Graphviz.
 ERD_MAX_UPLOAD_BYTES = int(os.environ.get("ERD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = ERD_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "designer.security.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Size limits: a design, an import and a drawing bigger than these are refused with a clear
+# message before any expensive work starts. PostgreSQL itself allows 1,600 columns a table.
+ERD_MAX_TABLES = int(os.environ.get("ERD_MAX_TABLES", 5_000))
+ERD_MAX_COLUMNS = int(os.environ.get("ERD_MAX_COLUMNS", 100_000))
+ERD_MAX_STATEMENTS = int(os.environ.get("ERD_MAX_STATEMENTS", 100_000))
+ERD_MAX_DIAGRAM_ROWS = int(os.environ.get("ERD_MAX_DIAGRAM_ROWS", 60_000))
 ERD_DOT_TIMEOUT_SECONDS = float(os.environ.get("ERD_DOT_TIMEOUT_SECONDS", 60))
 # Hosts a user's DSN may reach (import from / compare with a live database): comma-separated
 # host names, IPs or networks, each with an optional :port (designer/sql/live_dsn.py). DENY

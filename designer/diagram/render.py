@@ -37,6 +37,9 @@ ERR_MEMORY = (
     "Graphviz ran out of memory laying out this diagram. Draw a smaller view "
     "(a group or a table's neighbourhood) or switch to the “names” mode."
 )
+ERR_EMPTY = "Graphviz drew an empty picture. Draw a smaller view or another format."
+# How long a failed drawing is remembered: the same request is answered at once, not redrawn.
+FAILURE_SECONDS = 60
 ERR_TOO_BIG = (
     "The rendered diagram is larger than {limit} MB. Draw a smaller view or use the SVG format."
 )
@@ -51,7 +54,7 @@ class RenderError(Exception):
 
 class Cache(Protocol):
     def get(self, key: str) -> object: ...
-    def set(self, key: str, value: bytes) -> object: ...
+    def set(self, key: str, value: object, timeout: float | None = ...) -> object: ...
 
 
 # Pinned pictures keep the nodes where the DOT puts them and only route the edges.
@@ -133,11 +136,21 @@ def render(
         hit = cache.get(key)
         if isinstance(hit, bytes):
             return hit
-    out = _run_dot(dot_source, fmt, timeout, pinned)
-    if fmt == "svg":
-        out = _inline_svg(out)
-    if len(out) > max_bytes:
-        raise RenderError(ERR_TOO_BIG.format(limit=max_bytes // 1024**2))
+        failed = cache.get(key + ":failed")
+        if isinstance(failed, str):
+            raise RenderError(failed)
+    try:
+        out = _run_dot(dot_source, fmt, timeout, pinned)
+        if fmt == "svg":
+            out = _inline_svg(out)
+        if not out.strip():
+            raise RenderError(ERR_EMPTY)
+        if len(out) > max_bytes:
+            raise RenderError(ERR_TOO_BIG.format(limit=max_bytes // 1024**2))
+    except RenderError as exc:
+        if cache is not None and str(exc) != ERR_DOT_MISSING:
+            cache.set(key + ":failed", str(exc), FAILURE_SECONDS)
+        raise
     if cache is not None:
         cache.set(key, out)
     return out

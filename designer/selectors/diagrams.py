@@ -23,6 +23,7 @@ from django.db import connections
 from designer.diagram import dot as dot_module
 from designer.diagram.dot import DiagramOptions, schema_to_dot
 from designer.diagram.graph import find_table, neighbourhood
+from designer.diagram.limits import check_drawable
 from designer.diagram.render import RenderError, render, render_keyed
 from designer.schema.model import Schema
 from designer.selectors.design import project_schema
@@ -42,6 +43,7 @@ MEDIA_TYPES = {
 
 
 def schema_diagram(schema: Schema, fmt: str, options: DiagramOptions) -> bytes:
+    check_drawable(schema, options, settings.ERD_MAX_DIAGRAM_ROWS)
     return render(
         schema_to_dot(schema, options),
         fmt,  # type: ignore[arg-type]
@@ -114,6 +116,7 @@ def project_diagram(
             positions = pinned_positions(schema, options, placements(project, view))
             if positions is not None:
                 options = replace(options, positions=positions)
+        check_drawable(schema, options, settings.ERD_MAX_DIAGRAM_ROWS)
         return schema_to_dot(schema, options)
 
     return render_keyed(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db.models import F
 
 from designer.models import DesignColumn, DesignTable
@@ -20,10 +21,18 @@ from designer.schema.sqltext import (
     normalize_expr,
     normalize_type,
 )
-from designer.services.errors import ERR_STALE, ERR_UNKNOWN_COLUMN, DesignError
+from designer.services.errors import (
+    ERR_DESIGN_COLUMNS,
+    ERR_DESIGN_TABLES,
+    ERR_STALE,
+    ERR_TABLE_COLUMNS,
+    ERR_UNKNOWN_COLUMN,
+    DesignError,
+)
 from projects.models import Actor, Project
 from projects.services import activity_log
 
+PG_MAX_COLUMNS = 1600  # PostgreSQL's limit of columns a table (MaxHeapAttributeNumber)
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
 
@@ -91,6 +100,23 @@ def check_version(table: DesignTable, expected: int | None) -> None:
     """Refuse an edit made on a form older than the table (someone else saved since)."""
     if expected is not None and expected != table.version:
         raise DesignError(ERR_STALE.format(what="table", current=table.version), "version")
+
+
+def check_room(project: Project, *, table: DesignTable | None = None) -> None:
+    """Refuse one more table (``table`` None) or one more column of ``table`` past the limits."""
+    if table is None:
+        count = DesignTable.objects.filter(project=project).count()
+        if count >= settings.ERD_MAX_TABLES:
+            raise DesignError(ERR_DESIGN_TABLES.format(count=count), "name")
+        return
+    width = DesignColumn.objects.filter(table=table).count()
+    if width >= PG_MAX_COLUMNS:
+        raise DesignError(
+            ERR_TABLE_COLUMNS.format(table=table.name, count=width, limit=PG_MAX_COLUMNS), "name"
+        )
+    total = DesignColumn.objects.filter(table__project=project).count()
+    if total >= settings.ERD_MAX_COLUMNS:
+        raise DesignError(ERR_DESIGN_COLUMNS.format(count=total), "name")
 
 
 def bump_version(table: DesignTable) -> None:

@@ -19,6 +19,7 @@ from designer.models import ConstraintKind, DesignColumn, DesignConstraint, Desi
 from designer.services._common import (
     bump_version,
     check_name,
+    check_room,
     check_version,
     comparable_type,
     lock_table,
@@ -224,6 +225,7 @@ def column_add(
     unique: bool = False,
 ) -> tuple[DesignColumn, list[str]]:
     table = lock_table(table)
+    check_room(table.project, table=table)
     name = name.strip()
     warnings = check_name(name)
     values = _column_values(
@@ -366,9 +368,12 @@ def _check_set_null(table: DesignTable) -> None:
 
 
 @transaction.atomic
-def column_delete(*, actor: Actor = None, column: DesignColumn) -> None:
+def column_delete(
+    *, actor: Actor = None, column: DesignColumn, expected_version: int | None = None
+) -> None:
     """Delete a column and every key, index or foreign key that used it."""
     table = lock_table(column.table)
+    check_version(table, expected_version)
     name = column.name
     for c in DesignConstraint.objects.filter(table=table):
         if name in c.columns or name in (c.options or {}).get("include", []):
@@ -401,9 +406,12 @@ def column_delete(*, actor: Actor = None, column: DesignColumn) -> None:
 
 
 @transaction.atomic
-def column_move(*, actor: Actor = None, column: DesignColumn, offset: int) -> None:
+def column_move(
+    *, actor: Actor = None, column: DesignColumn, offset: int, expected_version: int | None = None
+) -> None:
     """Move a column up (offset -1) or down (+1) in its table."""
     table = lock_table(column.table)
+    check_version(table, expected_version)
     columns = list(DesignColumn.objects.filter(table=table).order_by("position", "id"))
     index = next(i for i, c in enumerate(columns) if c.pk == column.pk)
     target = max(0, min(len(columns) - 1, index + offset))

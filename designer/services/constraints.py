@@ -13,6 +13,7 @@ from designer.schema import model as m
 from designer.services._common import (
     bump_version,
     check_name,
+    check_version,
     comparable_type,
     lock_table,
     require_columns,
@@ -117,8 +118,11 @@ def foreign_key_create(
 
 
 @transaction.atomic
-def constraint_delete(*, actor: Actor = None, constraint: DesignConstraint) -> None:
+def constraint_delete(
+    *, actor: Actor = None, constraint: DesignConstraint, expected_version: int | None = None
+) -> None:
     table = lock_table(constraint.table)
+    check_version(table, expected_version)
     label = f"{table.qualified_name}: {constraint.name or constraint.kind} ({', '.join(constraint.columns) or constraint.expression})"
     constraint.delete()
     bump_version(table)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.db.models import F
 
 from designer.models import DesignColumn, DesignEnum
 from designer.services._common import check_name, touch
@@ -14,6 +15,7 @@ from designer.services.errors import (
     ERR_ENUM_DUPLICATE_VALUE,
     ERR_ENUM_NO_VALUES,
     ERR_ENUM_VALUE_TOO_LONG,
+    ERR_STALE,
     DesignError,
 )
 from projects.models import Actor, Project
@@ -36,6 +38,14 @@ def _enum_values(values: str | Sequence[str]) -> list[str]:
     return items
 
 
+def _lock_current(enum: DesignEnum, expected: int | None) -> DesignEnum:
+    """Re-read the enum under a row lock; refuse a form older than it."""
+    current = DesignEnum.objects.select_for_update().get(pk=enum.pk)
+    if expected is not None and expected != current.version:
+        raise DesignError(ERR_STALE.format(what="type", current=current.version), "version")
+    return current
+
+
 @transaction.atomic
 def enum_save(
     *,
@@ -46,7 +56,10 @@ def enum_save(
     schema_name: str = "public",
     comment: str = "",
     enum: DesignEnum | None = None,
+    expected_version: int | None = None,
 ) -> tuple[DesignEnum, list[str]]:
+    if enum is not None:
+        enum = _lock_current(enum, expected_version)
     name = name.strip()
     schema_name = (schema_name or "public").strip()
     warnings = check_name(name)
@@ -69,13 +82,18 @@ def enum_save(
                     table__project=project, data_type=old_type + suffix
                 ).update(data_type=new_type + suffix)
         enum.name, enum.schema_name, enum.values, enum.comment = name, schema_name, items, comment
+        enum.version = F("version") + 1
         enum.save()
+        enum.refresh_from_db(fields=["version"])
     touch(project, actor, "saved", "enum", f"{schema_name}.{name}", after=", ".join(items))
     return enum, warnings
 
 
 @transaction.atomic
-def enum_delete(*, actor: Actor = None, enum: DesignEnum) -> None:
+def enum_delete(
+    *, actor: Actor = None, enum: DesignEnum, expected_version: int | None = None
+) -> None:
+    enum = _lock_current(enum, expected_version)
     project = enum.project
     enum.delete()
     touch(project, actor, "deleted", "enum", f"{enum.schema_name}.{enum.name}")

@@ -31,6 +31,16 @@ ERR_STALE = (
     "Someone else changed this {what} while you were editing (it is now version {current}). "
     "Your change was not saved; the form shows the current values."
 )
+ERR_NO_VERSION = (
+    "This form does not say which version of the {what} it was made from, so it could overwrite "
+    "someone else's change. Reload the page and try again."
+)
+ERR_DESIGN_TABLES = (
+    "This design has {count:,} tables, the limit (ERD_MAX_TABLES); delete one or split the "
+    "design into projects before adding more."
+)
+ERR_DESIGN_COLUMNS = "This design has {count:,} columns, the limit (ERD_MAX_COLUMNS); delete some before adding more."
+ERR_TABLE_COLUMNS = "Table “{table}” has {count:,} columns; PostgreSQL allows at most {limit:,}."
 ERR_IDENTITY_KIND = "Identity must be ALWAYS or BY DEFAULT."
 ERR_IDENTITY_TYPE = "An identity column must be smallint, integer or bigint, not {type}."
 ERR_IDENTITY_AND_DEFAULT = "A column cannot have both a default and an identity."

@@ -10,12 +10,14 @@ import dataclasses
 import functools
 import logging
 import os
+import re
 
 from django.conf import settings
 from psycopg import conninfo
 
 from designer.schema.model import RawStatement, Schema
 from designer.schema.sqltext import ERR_TOO_DEEP, MAX_NESTING, too_deep
+from designer.services._common import PG_MAX_COLUMNS
 from designer.services.schema import schema_replace
 from designer.sql.dialects import DIALECTS, import_dialects
 from designer.sql.live_dsn import (
@@ -47,6 +49,28 @@ ERR_TOO_LARGE = "The file is {size:,} bytes; the limit is {limit:,} bytes (ERD_M
 ERR_BINARY = "This looks like a binary file, not SQL or DBML text."
 ERR_EMPTY = "The input is empty."
 ERR_FORMAT = "Unknown format “{fmt}”; choose one of: {choices}."
+ERR_TOO_MANY_TABLES = (
+    "The input defines {count:,} tables; the limit is {limit:,} (ERD_MAX_TABLES). "
+    "Import a part of it, one schema or one subject area at a time."
+)
+ERR_TOO_MANY_STATEMENTS = (
+    "The input holds about {count:,} statements; the limit is {limit:,} (ERD_MAX_STATEMENTS)."
+)
+ERR_TOO_MANY_COLUMNS = (
+    "The input defines {count:,} columns; the limit is {limit:,} (ERD_MAX_COLUMNS)."
+)
+ERR_TABLE_TOO_WIDE = (
+    "Table “{table}” has {count:,} columns; PostgreSQL allows at most {limit:,} a table."
+)
+
+# Cheap counts made before parsing, so an oversized script is refused in milliseconds and
+# not after a parse that costs seconds and gigabytes. They can over-count (a CREATE TABLE
+# inside a comment); the limits sit far above any real design.
+_SQL_TABLE = re.compile(
+    r"\bcreate\s+(?:(?:or\s+replace|global|local|temp|temporary|unlogged|foreign)\s+)*table\b",
+    re.IGNORECASE,
+)
+_DBML_TABLE = re.compile(r"^\s*table\s", re.IGNORECASE | re.MULTILINE)
 
 
 def decode_upload(data: bytes, *, limit: int | None = None) -> str:
@@ -88,6 +112,7 @@ def import_text(text: str, fmt: str = "auto", *, filename: str | None = None) ->
         raise SchemaImportError(ERR_EMPTY)
     if fmt == "auto":
         fmt = detect(text, filename)
+    _refuse_oversized(text, fmt)
     source = filename or "<input>"
     try:
         result = _read(text, fmt, source)
@@ -95,7 +120,42 @@ def import_text(text: str, fmt: str = "auto", *, filename: str | None = None) ->
         # a reader or printer met SQL nested deeper than Python's stack allows
         raise SchemaImportError(ERR_TOO_DEEP.format(limit=MAX_NESTING)) from None
     _refuse_deep(result.schema)
+    refuse_too_big(result.schema)
     return result
+
+
+def _refuse_oversized(text: str, fmt: str) -> None:
+    limit = settings.ERD_MAX_TABLES
+    pattern = _DBML_TABLE if fmt == "dbml" else _SQL_TABLE
+    count = sum(1 for _ in pattern.finditer(text))
+    if count > limit:
+        raise SchemaImportError(ERR_TOO_MANY_TABLES.format(count=count, limit=limit))
+    statements = text.count(";")
+    if statements > settings.ERD_MAX_STATEMENTS:
+        raise SchemaImportError(
+            ERR_TOO_MANY_STATEMENTS.format(count=statements, limit=settings.ERD_MAX_STATEMENTS)
+        )
+
+
+def refuse_too_big(schema: Schema) -> None:
+    """Refuse a design over the table, column or per-table column limits."""
+    if len(schema.tables) > settings.ERD_MAX_TABLES:
+        raise SchemaImportError(
+            ERR_TOO_MANY_TABLES.format(count=len(schema.tables), limit=settings.ERD_MAX_TABLES)
+        )
+    total = 0
+    for table in schema.tables:
+        if len(table.columns) > PG_MAX_COLUMNS:
+            raise SchemaImportError(
+                ERR_TABLE_TOO_WIDE.format(
+                    table=table.qualified_name, count=len(table.columns), limit=PG_MAX_COLUMNS
+                )
+            )
+        total += len(table.columns)
+    if total > settings.ERD_MAX_COLUMNS:
+        raise SchemaImportError(
+            ERR_TOO_MANY_COLUMNS.format(count=total, limit=settings.ERD_MAX_COLUMNS)
+        )
 
 
 def _refuse_deep(schema: Schema) -> None:
@@ -182,6 +242,7 @@ def import_live(dsn: str, *, checked: bool = True) -> ImportResult:
     try:
         schema = introspect(target)
         _refuse_deep(schema)
+        refuse_too_big(schema)
     except ConnectError as exc:
         if not checked:
             raise SchemaImportError(str(exc)) from None

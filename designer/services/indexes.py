@@ -17,6 +17,7 @@ from designer.schema import model as m
 from designer.services._common import (
     bump_version,
     check_name,
+    check_version,
     lock_table,
     require_columns,
     sql_expr,
@@ -111,9 +112,11 @@ def index_save(
     nulls_not_distinct: bool = False,
     purpose: str = "",
     index: DesignIndex | None = None,
+    expected_version: int | None = None,
 ) -> tuple[DesignIndex, list[str]]:
     """Create an index, or update ``index`` when given."""
     table = lock_table(table)
+    check_version(table, expected_version)
     name = name.strip()
     warnings = check_name(name)
     if method not in m.INDEX_METHODS:
@@ -156,8 +159,11 @@ def index_save(
 
 
 @transaction.atomic
-def index_delete(*, actor: Actor = None, index: DesignIndex) -> None:
+def index_delete(
+    *, actor: Actor = None, index: DesignIndex, expected_version: int | None = None
+) -> None:
     table = lock_table(index.table)
+    check_version(table, expected_version)
     index.delete()
     bump_version(table)
     touch(table.project, actor, "deleted", "index", f"{table.schema_name}.{index.name}")

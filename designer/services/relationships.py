@@ -9,7 +9,14 @@ from django.db import transaction
 from designer.models import ConstraintKind, DesignColumn, DesignConstraint, DesignTable
 from designer.schema import model as m
 from designer.services import columns as column_services
-from designer.services._common import bump_version, check_name, comparable_type, lock_table, touch
+from designer.services._common import (
+    bump_version,
+    check_name,
+    check_version,
+    comparable_type,
+    lock_table,
+    touch,
+)
 from designer.services.constraints import foreign_key_create
 from designer.services.errors import ERR_FK_ACTION, ERR_FK_SET_NULL_NOT_NULL, DesignError
 from projects.models import Actor
@@ -83,9 +90,11 @@ def foreign_key_settings(
     on_update: str,
     name: str = "",
     deferrable: bool = False,
+    expected_version: int | None = None,
 ) -> DesignConstraint:
     """Change a foreign key's actions, name and deferrability (its columns stay)."""
     table = lock_table(constraint.table)
+    check_version(table, expected_version)
     for action in (on_delete, on_update):
         if action not in m.FK_ACTIONS:
             raise DesignError(ERR_FK_ACTION.format(action=action), "on_delete")

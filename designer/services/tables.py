@@ -9,7 +9,14 @@ from django.db import transaction
 from django.db.models import Max
 
 from designer.models import ConstraintKind, DesignColumn, DesignConstraint, DesignTable
-from designer.services._common import bump_version, check_name, check_version, lock_table, touch
+from designer.services._common import (
+    bump_version,
+    check_name,
+    check_room,
+    check_version,
+    lock_table,
+    touch,
+)
 from designer.services.errors import ERR_COLOR, ERR_DUPLICATE_TABLE, DesignError
 from projects.models import Actor, Project
 
@@ -41,6 +48,7 @@ def table_create(
 ) -> tuple[DesignTable, list[str]]:
     """Create a table, by default with an ``id bigint`` identity primary key."""
     name, schema_name, warnings = _checked(name, schema_name, color)
+    check_room(project)
     if DesignTable.objects.filter(project=project, schema_name=schema_name, name=name).exists():
         raise DesignError(ERR_DUPLICATE_TABLE.format(name=name, schema=schema_name), "name")
     position = (
@@ -129,8 +137,12 @@ def _table_summary(table: DesignTable) -> str:
 
 
 @transaction.atomic
-def table_delete(*, actor: Actor = None, table: DesignTable) -> int:
+def table_delete(
+    *, actor: Actor = None, table: DesignTable, expected_version: int | None = None
+) -> int:
     """Delete a table and the foreign keys of other tables that point at it; returns their count."""
+    table = lock_table(table)
+    check_version(table, expected_version)
     referencing = DesignConstraint.objects.filter(
         table__project_id=table.project_id,
         kind=ConstraintKind.FOREIGN,

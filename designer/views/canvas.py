@@ -24,6 +24,7 @@ from designer.views.common import (
     HtmxHttpRequest,
     load_table,
     panel_response,
+    posted_version,
 )
 from designer.views.diagram import DIRECTIONS, MODES, _choice
 from projects.access import project_access
@@ -126,6 +127,7 @@ def foreign_key_settings(request: HtmxHttpRequest, slug: str, uid: str, kuid: st
             on_update=request.POST.get("on_update", "NO ACTION"),
             name=request.POST.get("name", ""),
             deferrable=bool(request.POST.get("deferrable")),
+            expected_version=posted_version(request),
         )
     except DesignError as exc:
         return panel_response(

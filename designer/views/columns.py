@@ -10,7 +10,13 @@ from designer.forms import ColumnForm
 from designer.models import DesignColumn
 from designer.services import columns as services
 from designer.services.errors import DesignError
-from designer.views.common import FormError, HtmxHttpRequest, load_table, panel_response
+from designer.views.common import (
+    FormError,
+    HtmxHttpRequest,
+    load_table,
+    panel_response,
+    posted_version,
+)
 from projects.models import Role
 
 COLUMN_FIELDS = (
@@ -47,7 +53,7 @@ def column_update(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> H
         warnings = services.column_update(
             actor=request.user,
             column=column,
-            expected_version=form.read()["version"],
+            expected_version=posted_version(request),
             **form.service_kwargs(),
         )
     except DesignError as exc:
@@ -60,7 +66,13 @@ def column_update(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> H
 def column_delete(request: HtmxHttpRequest, slug: str, uid: str, cuid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     column = get_object_or_404(DesignColumn, table=table, uid=cuid)
-    services.column_delete(actor=request.user, column=column)
+    try:
+        services.column_delete(
+            actor=request.user, column=column, expected_version=posted_version(request)
+        )
+    except DesignError as exc:
+        error = FormError.of(f"column-{cuid}", exc, COLUMN_FIELDS)
+        return panel_response(request, access, table, error=error)
     return panel_response(request, access, table, edited=True)
 
 
@@ -70,5 +82,14 @@ def column_move(
 ) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     column = get_object_or_404(DesignColumn, table=table, uid=cuid)
-    services.column_move(actor=request.user, column=column, offset=MOVES[direction])
+    try:
+        services.column_move(
+            actor=request.user,
+            column=column,
+            offset=MOVES[direction],
+            expected_version=posted_version(request),
+        )
+    except DesignError as exc:
+        error = FormError.of(f"column-{cuid}", exc, COLUMN_FIELDS)
+        return panel_response(request, access, table, error=error)
     return panel_response(request, access, table, edited=True)

@@ -33,7 +33,7 @@ from designer.models import (
 from designer.schema import model as m
 from designer.selectors import advisor
 from designer.selectors.diagrams import DIAGRAM_FORMATS
-from designer.services.errors import DesignError
+from designer.services.errors import ERR_NO_VERSION, DesignError
 from projects.access import ProjectAccess, project_access
 from projects.models import Role
 
@@ -437,6 +437,15 @@ def panel_response(
         context = {**editor_context(access), **context}
     response = render(request, template, context, status=UNPROCESSABLE if error else 200)
     return changed(response, warnings) if edited and error is None else response
+
+
+def posted_version(request: Any, what: str = "table") -> int:
+    """The version an edit or delete form was made from. Required: without it a late form
+    would overwrite someone else's change unseen."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        raise DesignError(ERR_NO_VERSION.format(what=what), "version") from None
 
 
 def editor_role(request: Any, slug: str) -> ProjectAccess:

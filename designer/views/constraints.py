@@ -16,6 +16,7 @@ from designer.views.common import (
     HtmxHttpRequest,
     load_table,
     panel_response,
+    posted_version,
     ref_column_options,
 )
 from projects.models import Role
@@ -97,5 +98,10 @@ def unique_create(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse
 def constraint_delete(request: HtmxHttpRequest, slug: str, uid: str, kuid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     constraint = get_object_or_404(DesignConstraint, table=table, uid=kuid)
-    services.constraint_delete(actor=request.user, constraint=constraint)
+    try:
+        services.constraint_delete(
+            actor=request.user, constraint=constraint, expected_version=posted_version(request)
+        )
+    except DesignError as exc:
+        return panel_response(request, access, table, error=FormError.of("table", exc, ()))
     return panel_response(request, access, table, edited=True)

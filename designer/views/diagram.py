@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from designer.diagram.limits import DrawingTooLarge
 from designer.diagram.render import RenderError
 from designer.models import DesignTable
 from designer.selectors.advisor import diagram_markers
@@ -105,7 +106,9 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
         message = ERR_RENDER.format(reason=exc)
         if inline:
             return render(request, f"{EDITOR}#diagram", {"render_error": message})
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        # too big to draw is the request's fault (422); a failed drawing is ours (503)
+        status = 422 if isinstance(exc, DrawingTooLarge) else 503
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     if inline:
         return render(request, f"{EDITOR}#diagram", {"svg": inline_svg(data)})
     response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])

@@ -20,6 +20,7 @@ from designer.views.common import (
     HtmxHttpRequest,
     changed,
     editor_role,
+    posted_version,
 )
 from projects.access import ProjectAccess, project_access
 from projects.models import Role
@@ -51,6 +52,7 @@ def _enum_response(
                 "values": posted.get("values", "\n".join(e.values)),
                 "comment": posted.get("comment", e.comment),
                 "count": len(e.values),
+                "version": e.version,
             }
         )
     context = {
@@ -96,6 +98,7 @@ def enum_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
             actor=request.user,
             project=access.project,
             enum=enum,
+            expected_version=posted_version(request, "type"),
             name=v["name"] or "",
             schema_name=v["schema_name"] or "public",
             values=v["values"] or "",
@@ -110,5 +113,10 @@ def enum_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
 def enum_delete(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access = editor_role(request, slug)
     enum = get_object_or_404(DesignEnum, project=access.project, uid=uid)
-    services.enum_delete(actor=request.user, enum=enum)
+    try:
+        services.enum_delete(
+            actor=request.user, enum=enum, expected_version=posted_version(request, "type")
+        )
+    except DesignError as exc:
+        return _enum_response(request, access, error=FormError.of(f"enum-{uid}", exc, ENUM_FIELDS))
     return _enum_response(request, access, edited=True)

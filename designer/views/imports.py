@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from designer.schema.serialize import schema_from_json, schema_to_json
+from designer.security.uploads import upload_too_large
 from designer.services.errors import DesignError
 from designer.services.imports import (
     FORMAT_LABELS,
@@ -37,6 +39,9 @@ from projects.services import ProjectError, project_create
 TEMPLATE = "designer/import.html"
 PENDING_SECONDS = 3600
 SHOWN_ITEMS = 200
+ERR_UPLOAD_TOO_LARGE = (
+    "The file is larger than the limit of {limit:,} bytes (ERD_MAX_UPLOAD_BYTES); nothing was read."
+)
 ERR_NOTHING = "Paste SQL or DBML, choose a file, or give a database DSN."
 ERR_EXPIRED = "This preview has expired; import the file again."
 ERR_PROJECT_NAME = "Give the new project a name."
@@ -97,6 +102,9 @@ def _parse(request: HtmxHttpRequest):
     fmt = request.POST.get("format", "auto")
     dsn = request.POST.get("dsn", "").strip()
     upload = request.FILES.get("file")
+    limit = settings.ERD_MAX_UPLOAD_BYTES
+    if upload_too_large(request) or (upload is not None and (upload.size or 0) > limit):
+        raise SchemaImportError(ERR_UPLOAD_TOO_LARGE.format(limit=limit))
     if dsn:
         result = import_live(dsn)
         return result, result.report.source_name

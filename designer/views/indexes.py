@@ -10,7 +10,13 @@ from designer.forms import IndexForm
 from designer.models import DesignIndex
 from designer.services import indexes as services
 from designer.services.errors import DesignError
-from designer.views.common import FormError, HtmxHttpRequest, load_table, panel_response
+from designer.views.common import (
+    FormError,
+    HtmxHttpRequest,
+    load_table,
+    panel_response,
+    posted_version,
+)
 from projects.models import Role
 
 INDEX_FIELDS = ("name", "method", "parts", "include", "where", "purpose")
@@ -36,7 +42,11 @@ def index_update(request: HtmxHttpRequest, slug: str, uid: str, iuid: str) -> Ht
     form = IndexForm(request.POST)
     try:
         _, warnings = services.index_save(
-            actor=request.user, table=table, index=index, **form.service_kwargs()
+            actor=request.user,
+            table=table,
+            index=index,
+            expected_version=posted_version(request),
+            **form.service_kwargs(),
         )
     except DesignError as exc:
         error = FormError.of(f"index-{iuid}", exc, INDEX_FIELDS)
@@ -48,5 +58,11 @@ def index_update(request: HtmxHttpRequest, slug: str, uid: str, iuid: str) -> Ht
 def index_delete(request: HtmxHttpRequest, slug: str, uid: str, iuid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     index = get_object_or_404(DesignIndex, table=table, uid=iuid)
-    services.index_delete(actor=request.user, index=index)
+    try:
+        services.index_delete(
+            actor=request.user, index=index, expected_version=posted_version(request)
+        )
+    except DesignError as exc:
+        error = FormError.of(f"index-{iuid}", exc, INDEX_FIELDS)
+        return panel_response(request, access, table, error=error)
     return panel_response(request, access, table, edited=True)

@@ -20,6 +20,7 @@ from designer.views.common import (
     editor_role,
     load_table,
     panel_response,
+    posted_version,
 )
 from projects.access import project_access
 from projects.models import Role
@@ -83,7 +84,7 @@ def table_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
             comment=v["comment"] or "",
             group=v["group"] or "",
             color=v["color"] or "",
-            expected_version=v["version"],
+            expected_version=posted_version(request),
         )
     except DesignError as exc:
         return panel_response(
@@ -95,7 +96,14 @@ def table_update(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
 @require_POST
 def table_delete(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
-    dropped = services.table_delete(actor=request.user, table=table)
+    try:
+        dropped = services.table_delete(
+            actor=request.user, table=table, expected_version=posted_version(request)
+        )
+    except DesignError as exc:
+        return panel_response(
+            request, access, table, error=FormError.of("table", exc, TABLE_FIELDS)
+        )
     note = [f"{dropped} foreign key(s) that pointed at it were removed."] if dropped else []
     response = panel_response(request, access, None, edited=True)
     return changed(response, note) if request.htmx and note else response

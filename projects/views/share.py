@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from designer.diagram.dot import DiagramOptions
+from designer.diagram.limits import DrawingTooLarge
 from designer.diagram.render import RenderError
 from designer.export.registry import export
 from designer.schema.model import Schema
@@ -141,7 +142,9 @@ def shared_diagram(request: HttpRequest, token: str) -> HttpResponse:
         data = schema_diagram(schema, "svg", DiagramOptions())
     except RenderError as exc:
         message = ERR_RENDER.format(reason=exc)
-        return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        # too big to draw is the request's fault (422); a failed drawing is ours (503)
+        status = 422 if isinstance(exc, DrawingTooLarge) else 503
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     return _private(HttpResponse(data, content_type="image/svg+xml"))
 
 

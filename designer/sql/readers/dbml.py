@@ -20,15 +20,9 @@ Mapping notes:
 from __future__ import annotations
 
 import re
-import warnings
 import zlib
 from dataclasses import dataclass, replace
 from typing import Any
-
-with warnings.catch_warnings():
-    # pydbml 1.2 still spells pyparsing 2 names; the deprecations are not ours to act on
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from pydbml import PyDBML
 
 from designer.schema.model import (
     DEFAULT_SCHEMA,
@@ -53,6 +47,7 @@ from designer.schema.sqltext import (
     qualify,
     quote_string,
 )
+from designer.sql.readers.dbml_parser import parse_dbml
 from designer.sql.readers.report import (
     ImportReport,
     ImportResult,
@@ -228,9 +223,7 @@ class _DbmlImporter:
     def run(self) -> ImportResult:
         cleaned, lifted, self.table_lines = lift_checks(self.text)
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                parsed = PyDBML(cleaned)
+            parsed = parse_dbml(cleaned)
         except Exception as exc:  # pydbml raises pyparsing and its own errors: show them
             lineno = int(getattr(exc, "lineno", 0) or 0)
             if hasattr(exc, "msg") and lineno:

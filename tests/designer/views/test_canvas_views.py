@@ -7,7 +7,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from designer.models import CanvasViewport, DesignConstraint
+from designer.models import CanvasViewport, DesignConstraint, DesignTable
 from designer.selectors.layout import placements
 from designer.services.columns import column_add
 from designer.services.constraints import foreign_key_create
@@ -99,7 +99,10 @@ def test_a_drawn_relationship_answers_the_panel_with_its_settings_open(client, p
     fk = DesignConstraint.objects.get(table__uid=posts, columns=["users_id"])
     assert reverse("foreign_key_settings", args=[project.slug, posts, fk.uid]) in html
     settings_url = reverse("foreign_key_settings", args=[project.slug, posts, fk.uid])
-    saved = client.post(settings_url, {"on_delete": "CASCADE", "on_update": "NO ACTION"}, **HX)
+    version = DesignTable.objects.get(uid=posts).version
+    saved = client.post(
+        settings_url, {"on_delete": "CASCADE", "on_update": "NO ACTION", "version": version}, **HX
+    )
     assert saved.status_code == 200
     fk.refresh_from_db()
     assert fk.on_delete == "CASCADE"

@@ -63,6 +63,12 @@ def url(name, *args):
     return reverse(name, args=args)
 
 
+def v(row):
+    """The version the panel's form carries: the row's current version."""
+    row.refresh_from_db(fields=["version"])
+    return {"version": row.version}
+
+
 def ok(response):
     """A successful edit: the panel comes back and the page hears schema-changed."""
     assert response.status_code == 200, response.content.decode()[:500]
@@ -158,7 +164,7 @@ def test_table_rename_to_a_taken_name_is_refused_beside_the_name(hx, project, us
 
 def test_delete_table_empties_the_panel(hx, project, users_posts):
     users, _ = users_posts
-    body = ok(hx.post(url("table_delete", project.slug, users.uid), **HX))
+    body = ok(hx.post(url("table_delete", project.slug, users.uid), v(users), **HX))
     assert not DesignTable.objects.filter(pk=users.pk).exists()
     assert "No table selected" in body
 
@@ -229,7 +235,13 @@ def test_edit_column_with_identity_and_default_is_refused_inline(hx, project, us
     with Unchanged(project):
         response = hx.post(
             url("column_update", project.slug, posts.uid, column.uid),
-            {"name": "author_id", "data_type": "bigint", "default": "1", "identity": "ALWAYS"},
+            {
+                "name": "author_id",
+                "data_type": "bigint",
+                "default": "1",
+                "identity": "ALWAYS",
+                **v(posts),
+            },
             **HX,
         )
     body = refused(response, ERR_IDENTITY_AND_DEFAULT)
@@ -239,9 +251,9 @@ def test_edit_column_with_identity_and_default_is_refused_inline(hx, project, us
 def test_delete_and_move_columns(hx, project, users_posts):
     _, posts = users_posts
     title = DesignColumn.objects.get(table=posts, name="title")
-    ok(hx.post(url("column_move", project.slug, posts.uid, title.uid, "up"), **HX))
+    ok(hx.post(url("column_move", project.slug, posts.uid, title.uid, "up"), v(posts), **HX))
     assert project_schema(project).table("posts").column_names == ("id", "title", "author_id")
-    ok(hx.post(url("column_delete", project.slug, posts.uid, title.uid), **HX))
+    ok(hx.post(url("column_delete", project.slug, posts.uid, title.uid), v(posts), **HX))
     assert project_schema(project).table("posts").column_names == ("id", "author_id")
 
 
@@ -322,7 +334,7 @@ def test_add_and_delete_check(hx, project, users_posts):
         )
     )
     (check,) = DesignConstraint.objects.filter(table=posts, kind="check")
-    ok(hx.post(url("constraint_delete", project.slug, posts.uid, check.uid), **HX))
+    ok(hx.post(url("constraint_delete", project.slug, posts.uid, check.uid), v(posts), **HX))
     assert project_schema(project).table("posts").checks == ()
 
 
@@ -378,14 +390,14 @@ def test_add_edit_and_delete_index(hx, project, users_posts):
     body = ok(
         hx.post(
             url("index_update", project.slug, posts.uid, row.uid),
-            {**data, "unique": "on", "parts": "author_id"},
+            {**data, "unique": "on", "parts": "author_id", **v(posts)},
             **HX,
         )
     )
     (ix,) = project_schema(project).table("posts").indexes
     assert ix.unique and len(ix.parts) == 1
     assert "posts_author_idx" in body
-    ok(hx.post(url("index_delete", project.slug, posts.uid, row.uid), **HX))
+    ok(hx.post(url("index_delete", project.slug, posts.uid, row.uid), v(posts), **HX))
     assert project_schema(project).table("posts").indexes == ()
 
 
@@ -417,12 +429,14 @@ def test_enum_add_edit_delete(hx, project):
     enum = DesignEnum.objects.get(project=project)
     ok(
         hx.post(
-            url("enum_update", slug, enum.uid), {"name": "feeling", "values": "sad\nhappy"}, **HX
+            url("enum_update", slug, enum.uid),
+            {"name": "feeling", "values": "sad\nhappy", **v(enum)},
+            **HX,
         )
     )
     (e,) = project_schema(project).enums
     assert (e.name, e.values) == ("feeling", ("sad", "happy"))
-    ok(hx.post(url("enum_delete", slug, enum.uid), **HX))
+    ok(hx.post(url("enum_delete", slug, enum.uid), v(enum), **HX))
     assert project_schema(project).enums == ()
 
 
