@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from psycopg import conninfo
 
+from designer.migrate import diff
+from designer.migrate.renames import RenameSuggestion, suggest_renames
 from designer.schema.identity import adopt_ids
 from designer.schema.model import RawStatement, Schema
 from designer.schema.sqltext import ERR_TOO_DEEP, MAX_NESTING, too_deep
@@ -246,6 +248,50 @@ def check_renames(current: Schema, imported: Schema, renames: dict[str, str]) ->
 def new_table_name(renames: dict[str, str], schema: str, table: str) -> str:
     """What table ``schema.table`` of the current design is called after ``renames``."""
     return renames.get(f"{schema}.{table}", table)
+
+
+CHANGED_NOT_ADDED = frozenset(
+    {"AddIdentity", "AddEnumValue", "DropIdentity", "DropNotNull", "DropDefault"}
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportChanges:
+    """What an import would change in a project's working design, for the preview."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    suggestions: tuple[RenameSuggestion, ...]  # likely renames, for the user to confirm
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.changed)
+
+
+def import_changes(
+    project: Project, schema: Schema, renames: dict[str, str] | None = None
+) -> ImportChanges:
+    """The change list of importing ``schema`` over the working design, merged as
+    ``apply_import`` merges it, and the renames that look likely."""
+    current = project_schema(project)
+    renames = dict(renames or {})
+    merged = adopt_ids(current, schema, renames)
+    groups: dict[str, list[str]] = {"added": [], "removed": [], "changed": []}
+    for change in diff(current, merged):
+        kind = type(change).__name__
+        if kind.startswith("Add") and kind not in CHANGED_NOT_ADDED:
+            groups["added"].append(change.describe())
+        elif kind.startswith("Drop") and kind not in CHANGED_NOT_ADDED:
+            groups["removed"].append(change.describe())
+        else:
+            groups["changed"].append(change.describe())
+    return ImportChanges(
+        added=tuple(groups["added"]),
+        removed=tuple(groups["removed"]),
+        changed=tuple(groups["changed"]),
+        suggestions=tuple(suggest_renames(current, schema)),
+    )
 
 
 @transaction.atomic
