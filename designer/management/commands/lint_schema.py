@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from designer.advisor import Finding, findings_to_json, lint
 from designer.advisor.engine import SEVERITIES
-from designer.selectors.advisor import project_findings
 from designer.management.commands._common import BAD_INPUT, read_schema_file
+from designer.selectors.advisor import project_findings
 from projects.models import Project
 
 ERR_PROJECT_OR_FILE = "Give either PROJECT or --file FILE."

@@ -20,8 +20,8 @@ from designer.migrate import (
 from designer.migrate import rehearse as rehearse_plan
 from designer.services.errors import DesignError
 from designer.services.imports import parse_renames
-from designer.sql.readers.report import SchemaImportError
 from designer.services.versions import WORKING, version_schema
+from designer.sql.readers.report import SchemaImportError
 
 EXIT_REHEARSAL_FAILED = 1
 EXIT_DESTRUCTIVE = 3
