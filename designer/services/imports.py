@@ -13,11 +13,16 @@ import os
 import re
 
 from django.conf import settings
+from django.db import transaction
 from psycopg import conninfo
 
+from designer.migrate import diff
+from designer.migrate.renames import RenameSuggestion, suggest_renames
+from designer.schema.identity import adopt_ids
 from designer.schema.model import RawStatement, Schema
 from designer.schema.sqltext import ERR_TOO_DEEP, MAX_NESTING, too_deep
 from designer.services._common import PG_MAX_COLUMNS
+from designer.selectors.design import project_schema
 from designer.services.schema import schema_replace
 from designer.sql.dialects import DIALECTS, import_dialects
 from designer.sql.live_dsn import (
@@ -71,6 +76,11 @@ _SQL_TABLE = re.compile(
     re.IGNORECASE,
 )
 _DBML_TABLE = re.compile(r"^\s*table\s", re.IGNORECASE | re.MULTILINE)
+ERR_RENAME_FORM = (
+    "“{text}” is not a rename: write OLD=NEW, with OLD as schema.table or schema.table.column."
+)
+ERR_RENAME_OLD = "Cannot rename “{old}”: the current design has no such {kind}."
+ERR_RENAME_NEW = "Cannot rename “{old}” to “{new}”: the imported design has no such {kind}."
 
 
 def decode_upload(data: bytes, *, limit: int | None = None) -> str:
@@ -265,6 +275,101 @@ def import_live(dsn: str, *, checked: bool = True) -> ImportResult:
     )
 
 
-def apply_import(*, project: Project, schema: Schema, actor: Actor = None) -> None:
-    """Replace the project's working design with an imported schema, atomically."""
-    schema_replace(project=project, schema=schema, actor=actor)
+def parse_renames(pairs: list[str]) -> dict[str, str]:
+    """``["public.users=people", "public.orders.total=amount"]`` as the renames ``adopt_ids``
+    and the diff take: the old name qualified, the new one bare (a qualified one is cut)."""
+    renames: dict[str, str] = {}
+    for text in pairs:
+        old, sep, new = text.partition("=")
+        old, new = old.strip(), new.strip()
+        if not sep or not new or old.count(".") not in (1, 2) or "" in old.split("."):
+            raise SchemaImportError(ERR_RENAME_FORM.format(text=text))
+        renames[old] = new.rsplit(".", 1)[-1]
+    return renames
+
+
+def check_renames(current: Schema, imported: Schema, renames: dict[str, str]) -> None:
+    """Refuse a rename whose old object is not in ``current`` or new one not in ``imported``."""
+    for old, new in renames.items():
+        schema, table, *column = old.split(".")
+        before = current.table(table, schema)
+        if column:
+            after = imported.table(new_table_name(renames, schema, table), schema)
+            if before is None or column[0] not in before.column_names:
+                raise SchemaImportError(ERR_RENAME_OLD.format(old=old, kind="column"))
+            if after is None or new not in after.column_names:
+                raise SchemaImportError(ERR_RENAME_NEW.format(old=old, new=new, kind="column"))
+        else:
+            if before is None:
+                raise SchemaImportError(ERR_RENAME_OLD.format(old=old, kind="table"))
+            if imported.table(new, schema) is None:
+                raise SchemaImportError(ERR_RENAME_NEW.format(old=old, new=new, kind="table"))
+
+
+def new_table_name(renames: dict[str, str], schema: str, table: str) -> str:
+    """What table ``schema.table`` of the current design is called after ``renames``."""
+    return renames.get(f"{schema}.{table}", table)
+
+
+CHANGED_NOT_ADDED = frozenset(
+    {"AddIdentity", "AddEnumValue", "DropIdentity", "DropNotNull", "DropDefault"}
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportChanges:
+    """What an import would change in a project's working design, for the preview."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    suggestions: tuple[RenameSuggestion, ...]  # likely renames, for the user to confirm
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.changed)
+
+
+def import_changes(
+    project: Project, schema: Schema, renames: dict[str, str] | None = None
+) -> ImportChanges:
+    """The change list of importing ``schema`` over the working design, merged as
+    ``apply_import`` merges it, and the renames that look likely."""
+    current = project_schema(project)
+    renames = dict(renames or {})
+    merged = adopt_ids(current, schema, renames)
+    groups: dict[str, list[str]] = {"added": [], "removed": [], "changed": []}
+    for change in diff(current, merged):
+        kind = type(change).__name__
+        if kind.startswith("Add") and kind not in CHANGED_NOT_ADDED:
+            groups["added"].append(change.describe())
+        elif kind.startswith("Drop") and kind not in CHANGED_NOT_ADDED:
+            groups["removed"].append(change.describe())
+        else:
+            groups["changed"].append(change.describe())
+    return ImportChanges(
+        added=tuple(groups["added"]),
+        removed=tuple(groups["removed"]),
+        changed=tuple(groups["changed"]),
+        suggestions=tuple(suggest_renames(current, schema)),
+    )
+
+
+@transaction.atomic
+def apply_import(
+    *,
+    project: Project,
+    schema: Schema,
+    renames: dict[str, str] | None = None,
+    actor: Actor = None,
+) -> Schema:
+    """Replace the project's working design with an imported schema, atomically, *merging*:
+    objects whose qualified names match (or that ``renames`` pairs, ``{"public.old": "new",
+    "public.table.old_column": "new_column"}``) keep their ids, so comparing the design before
+    and after gives the real changes. Returns the design as written."""
+    current = project_schema(project)
+    renames = dict(renames or {})
+    check_renames(current, schema, renames)
+    merged = adopt_ids(current, schema, renames)
+    schema_replace(project=project, schema=merged, actor=actor)
+    return merged

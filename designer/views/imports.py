@@ -2,8 +2,9 @@
 
 The preview parses the input and keeps the resulting schema in the cache under a
 random token (the app stays stateless; a DSN is used once and never stored). The
-confirmation applies that schema atomically: to a new project, or replacing the
-working design of an existing one. A failed import changes nothing.
+confirmation applies that schema atomically: to a new project, or merged over the
+working design of an existing one (objects with the same names keep their identity; the
+preview lists what changes and the likely renames to tick). A failed import changes nothing.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from designer.services.errors import DesignError
 from designer.services.imports import (
     FORMAT_LABELS,
     FORMATS,
+    apply_import,
     decode_upload,
+    import_changes,
     import_live,
     import_text,
 )
-from designer.services.schema import schema_replace
 from designer.sql.readers.report import SchemaImportError
 from designer.views.common import UNPROCESSABLE, HtmxHttpRequest
 from projects.access import project_access
@@ -74,17 +76,27 @@ def import_page(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
         context = _context(request, project, error=str(exc), error_line=exc.line)
         return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
     token = secrets.token_urlsafe(24)
-    cache.set(
-        f"import:{token}",
-        {"user": request.user.pk, "schema": schema_to_json(result.schema), "source": source},
-        PENDING_SECONDS,
-    )
-    report = result.report
+    pending = {
+        "user": request.user.pk,
+        "schema": schema_to_json(result.schema),
+        "source": source,
+        "report": result.report,
+    }
+    cache.set(f"import:{token}", pending, PENDING_SECONDS)
+    context = _preview_context(request, project, token, pending)
+    return render(request, f"{TEMPLATE}#import-form", context)
+
+
+def _preview_context(request, project, token: str, pending: dict[str, Any]) -> dict[str, Any]:
+    """The preview: what was read and, over an existing design, what the import changes
+    (with the renames the user ticked)."""
+    report = pending["report"]
+    schema = schema_from_json(pending["schema"])
     context = _context(
         request,
         project,
         token=token,
-        source=source,
+        source=pending["source"],
         counts=[(k.replace("_", " "), v) for k, v in report.counts.items() if v],
         warnings=report.warnings[:SHOWN_ITEMS],
         skipped=report.skipped[:SHOWN_ITEMS],
@@ -93,9 +105,35 @@ def import_page(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
         more_skipped=max(0, len(report.skipped) - SHOWN_ITEMS),
         more_raw=max(0, len(report.raw) - SHOWN_ITEMS),
         data_rows=report.data_rows,
-        table_count=len(result.schema.tables),
+        table_count=len(schema.tables),
     )
-    return render(request, f"{TEMPLATE}#import-form", context)
+    if project is not None:
+        renames = _chosen_renames(request)
+        changes = import_changes(project, schema, renames)
+        context.update(
+            changes=changes,
+            change_groups=[
+                (label, items[:SHOWN_ITEMS], max(0, len(items) - SHOWN_ITEMS))
+                for label, items in (
+                    ("Added", changes.added),
+                    ("Removed", changes.removed),
+                    ("Changed", changes.changed),
+                )
+                if items
+            ],
+            chosen=set(renames),
+        )
+    return context
+
+
+def _chosen_renames(request: HtmxHttpRequest) -> dict[str, str]:
+    """Ticked rename suggestions, ``rename`` values as ``old_key=new_name``."""
+    renames = {}
+    for value in request.POST.getlist("rename"):
+        old, sep, new = value.partition("=")
+        if sep and old and new:
+            renames[old] = new
+    return renames
 
 
 def _parse(request: HtmxHttpRequest):
@@ -126,6 +164,10 @@ def import_confirm(request: HtmxHttpRequest, slug: str | None = None) -> HttpRes
     if not pending or pending["user"] != request.user.pk:
         context = _context(request, project, error=ERR_EXPIRED)
         return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
+    if request.POST.get("action") == "preview" and project is not None:
+        token = request.POST.get("token", "")
+        context = _preview_context(request, project, token, pending)
+        return render(request, f"{TEMPLATE}#import-form", context)
     schema = schema_from_json(pending["schema"])
     try:
         with transaction.atomic():
@@ -134,8 +176,13 @@ def import_confirm(request: HtmxHttpRequest, slug: str | None = None) -> HttpRes
                 if not name:
                     raise ProjectError(ERR_PROJECT_NAME, "name")
                 project = project_create(owner=request.user, name=name)
-            schema_replace(project=project, schema=schema, actor=request.user)
-    except (DesignError, ProjectError) as exc:
+            apply_import(
+                project=project,
+                schema=schema,
+                renames=_chosen_renames(request),
+                actor=request.user,
+            )
+    except (DesignError, ProjectError, SchemaImportError) as exc:
         context = _context(
             request, _target(request, slug), error=str(exc), token=request.POST.get("token")
         )

@@ -1,4 +1,5 @@
-"""``import_schema PROJECT FILE [--format …] [--create]`` and ``import_schema PROJECT --dsn DSN``."""
+"""``import_schema PROJECT FILE [--format …] [--create] [--rename OLD=NEW …]`` and
+``import_schema PROJECT --dsn DSN``."""
 
 from pathlib import Path
 
@@ -7,7 +8,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from designer.services.errors import DesignError
-from designer.services.imports import FORMATS, apply_import, decode_upload, import_live, import_text
+from designer.services.imports import (
+    FORMATS,
+    apply_import,
+    decode_upload,
+    import_live,
+    import_text,
+    parse_renames,
+)
 from designer.sql.readers.report import SchemaImportError
 from projects.models import Project
 from projects.services import ProjectError, project_create
@@ -16,7 +24,9 @@ from projects.services import ProjectError, project_create
 class Command(BaseCommand):
     help = (
         "Import SQL DDL, DBML or a live PostgreSQL database into a project. Without --create the "
-        "project must exist and its working design is replaced atomically."
+        "project must exist and its working design is replaced atomically; objects whose "
+        "qualified names match (or that --rename pairs) keep their identity, so a plan from a "
+        "version before shows the real changes."
     )
 
     def add_arguments(self, parser):
@@ -26,8 +36,16 @@ class Command(BaseCommand):
         parser.add_argument("--dsn", help="read a live PostgreSQL database instead of a file")
         parser.add_argument("--create", action="store_true", help="create the project")
         parser.add_argument("--owner", default="admin", help="owner of a created project")
+        parser.add_argument(
+            "--rename",
+            action="append",
+            default=[],
+            metavar="OLD=NEW",
+            help="a rename since the last import: schema.table=new_table or "
+            "schema.table.column=new_column (repeatable)",
+        )
 
-    def handle(self, *args, project, file, format, dsn, create, owner, **options):
+    def handle(self, *args, project, file, format, dsn, create, owner, rename, **options):
         if bool(file) == bool(dsn):
             raise CommandError("Give either FILE or --dsn DSN.")
         existing = Project.objects.filter(slug=project).first()
@@ -36,6 +54,7 @@ class Command(BaseCommand):
         if existing is not None and create:
             raise CommandError(f"A project with slug “{project}” already exists.")
         try:
+            renames = parse_renames(rename)
             if dsn:
                 result = import_live(dsn, checked=False)  # the operator's own DSN
             else:
@@ -62,8 +81,8 @@ class Command(BaseCommand):
                             f"No user “{owner}” to own the new project (see --owner)."
                         )
                     existing = project_create(owner=user, name=project, slug=project)
-                apply_import(project=existing, schema=result.schema)
-        except (DesignError, ProjectError) as exc:
+                apply_import(project=existing, schema=result.schema, renames=renames)
+        except (DesignError, ProjectError, SchemaImportError) as exc:
             raise CommandError(str(exc)) from None
         report = result.report
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in report.counts.items() if v)

@@ -7,22 +7,17 @@ Exit status: 0 when no finding reaches ``--fail-on`` (default ``error``), 1 when
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from designer.advisor import Finding, findings_to_json, lint
 from designer.advisor.engine import SEVERITIES
+from designer.management.commands._common import BAD_INPUT, read_schema_file
 from designer.selectors.advisor import project_findings
-from designer.services.imports import decode_upload, import_text
-from designer.sql.readers.report import SchemaImportError
 from projects.models import Project
 
-BAD_INPUT = 2
 ERR_PROJECT_OR_FILE = "Give either PROJECT or --file FILE."
 ERR_NO_PROJECT = "No project with slug “{slug}”."
-ERR_NO_FILE = "{path}: no such file."
-ERR_IMPORT = "{path}: {reason}"
 SUMMARY = "{total} finding{s}: {error} error(s), {warning} warning(s), {info} info."
 
 
@@ -67,11 +62,4 @@ def _project_findings(slug: str) -> list[Finding]:
 
 
 def _file_findings(path: str) -> list[Finding]:
-    source = Path(path)
-    if not source.is_file():
-        raise CommandError(ERR_NO_FILE.format(path=path), returncode=BAD_INPUT)
-    try:
-        result = import_text(decode_upload(source.read_bytes()), "auto", filename=source.name)
-    except SchemaImportError as exc:
-        raise CommandError(ERR_IMPORT.format(path=path, reason=exc), returncode=BAD_INPUT) from None
-    return lint(result.schema)
+    return lint(read_schema_file(path))

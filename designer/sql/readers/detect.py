@@ -9,6 +9,7 @@ blanked first, so a comment that mentions ``ENGINE=`` proves nothing.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from pathlib import PurePath
 
 from designer.sql.dialects import HOME, import_dialects
@@ -29,6 +30,10 @@ _DBML = (
 
 # A MySQL "USE x;" or PostgreSQL "::type" can occur anywhere; only a clear lead counts.
 MIN_SCORE = 3
+# each clue counts at most this many times, so a scan stops at that many matches
+MAX_HITS = 5
+# the head of a file is enough to tell its dialect; scanning all of a big dump is not free
+SAMPLE_CHARS = 200_000
 
 _STRINGS_AND_COMMENTS = re.compile(
     r"'(?:[^'\\]|\\.|'')*'|--[^\n]*|/\*(?!!).*?\*/|#[^\n]*$|\$\$.*?\$\$", re.S | re.M
@@ -45,15 +50,15 @@ def detect_format(text: str, filename: str | None = None) -> Format:
         suffix = PurePath(filename).suffix.lower()
         if suffix in _EXTENSIONS:
             return _EXTENSIONS[suffix]
-    sample = text[:2_000_000]
+    sample = text[:SAMPLE_CHARS]
     code = _code_only(sample)
     if sum(1 for p in _DBML if p.search(code)) and not re.search(r"\bCREATE\s+TABLE\b", code, re.I):
         return "dbml"
     scores: dict[str, int] = {}
     # "#" starts a comment only in some dialects; count such lines before they are blanked
-    hash_comments = min(len(re.findall(r"^[ \t]*#", sample, re.M)), 5) * 2
+    hash_comments = _hits(re.compile(r"^[ \t]*#", re.M), sample) * 2
     for d in import_dialects():
-        scores[d.name] = sum(min(len(p.findall(code)), 5) * weight for p, weight in d.detect_clues)
+        scores[d.name] = sum(_hits(p, code) * weight for p, weight in d.detect_clues)
         if d.syntax.hash_comments:
             scores[d.name] += hash_comments
     # ties go to the later name, so the outcome does not depend on the registry's order
@@ -61,3 +66,8 @@ def detect_format(text: str, filename: str | None = None) -> Format:
     if scores[best] >= MIN_SCORE and scores[best] > scores[HOME]:
         return best
     return HOME
+
+
+def _hits(pattern: re.Pattern[str], text: str) -> int:
+    """How often ``pattern`` occurs in ``text``, counting to ``MAX_HITS`` at most."""
+    return sum(1 for _ in islice(pattern.finditer(text), MAX_HITS))

@@ -217,6 +217,9 @@ def node_text(value: Any) -> str:
     Printing is the costly step of an import and the same expressions recur (``now()``,
     ``0``, casts to one enum), so texts are cached by the node with its positions left out.
     """
+    fast = _nextval_text(value)
+    if fast is not None:
+        return fast
     key = _strip_locations(value)
     text = _TEXT_CACHE.get(key)
     if text is None:
@@ -225,6 +228,33 @@ def node_text(value: Any) -> str:
             _TEXT_CACHE.clear()
         _TEXT_CACHE[key] = text
     return text
+
+
+def _nextval_text(value: Any) -> str | None:
+    """``nextval('seq'::regclass)`` without the printer: pg_dump writes one per serial
+    column, each naming another sequence, so the cache cannot help and printing them was a
+    good part of importing a big dump. Anything but that plain shape returns None."""
+    call = value.get("FuncCall") if type(value) is dict else None
+    if call is None or call.get("funcformat") != "COERCE_EXPLICIT_CALL":
+        return None
+    if set(call) - {"funcname", "args", "funcformat", "location"}:
+        return None
+    args = call.get("args") or ()
+    if call.get("funcname") != [{"String": {"sval": "nextval"}}] or len(args) != 1:
+        return None
+    cast = args[0].get("TypeCast", {})
+    const = cast.get("arg", {}).get("A_Const", {})
+    type_name = cast.get("typeName", {})
+    if set(cast) - {"arg", "typeName", "location"} or set(const) - {"sval", "location"}:
+        return None
+    if set(type_name) - {"names", "typemod", "location"} or type_name.get("typemod") != -1:
+        return None
+    if type_name.get("names") != [{"String": {"sval": "regclass"}}] or "sval" not in const:
+        return None
+    name = const["sval"].get("sval", "")
+    if "\\" in name:
+        return None  # the printer decides how to spell backslashes
+    return "nextval('" + name.replace("'", "''") + "'::regclass)"
 
 
 def struct_text(kind: str, data: dict[str, Any]) -> str:

@@ -1,5 +1,5 @@
-"""Reading DROP and RENAME: a script that creates, renames and drops objects leaves the
-design it ends with, names carried into keys, indexes and references."""
+"""Reading RENAME: a script that creates and renames objects leaves the design it ends with,
+names carried into keys, indexes and references (DROP: ``pg_drops``)."""
 
 from __future__ import annotations
 
@@ -17,47 +17,11 @@ from designer.sql.readers.pg_json import (
     KeepRaw,
     Key,
     TableBuilder,
-    list_items,
-    strings,
 )
 
 
 class RenamesReader:
-    """DROP and ALTER ... RENAME of what the file defined (a mixin of the importer)."""
-
-    def drop(self, node: dict[str, Any]) -> None:
-        """DROP of something this file defined removes it; other drops are kept."""
-        removetype = node.get("removeType")
-        stores: dict[str, dict[Key, Any]] = {
-            "OBJECT_TABLE": self.tables,
-            "OBJECT_VIEW": self.views,
-            "OBJECT_MATVIEW": self.views,
-            "OBJECT_SEQUENCE": self.sequences,
-        }
-        if removetype == "OBJECT_INDEX":
-            self.drop_indexes(node)
-            return
-        store = stores.get(removetype or "")
-        if store is None:
-            self.keep_raw("DropStmt", phase=self.drop_phase(node))
-            return
-        keys = [self.names_key(strings(list_items(o))) for o in node.get("objects") or ()]
-        if all(k not in store and k not in self.raw_relations for k in keys):
-            self.skip("DROP", " ".join(self.text.split())[:80])
-            return
-        if any(k not in store for k in keys):
-            self.keep_raw("DropStmt")
-            return
-        for k in keys:
-            del store[k]
-
-    def drop_indexes(self, node: dict[str, Any]) -> None:
-        keys = [self.names_key(strings(list_items(o))) for o in node.get("objects") or ()]
-        if not keys or any(k not in self.index_owner for k in keys):
-            self.keep_raw("DropStmt")
-            return
-        for key in keys:
-            self.remove_index(key)
+    """ALTER ... RENAME of what the file defined, and removing indexes (a mixin of the importer)."""
 
     def remove_index(self, key: Key) -> None:
         kind, owner_key = self.index_owner.pop(key)

@@ -22,8 +22,9 @@ from designer.schema.model import (
 from designer.schema.pgnames import (
     default_key_name,
     expression_columns,
+    make_object_name,
 )
-from designer.schema.sqltext import qualify, quote_ident
+from designer.schema.sqltext import is_serial, qualify, quote_ident
 from designer.sql.readers.pg_json import (
     FK_ACTION_CODES,
     WARN_DUPLICATE,
@@ -48,6 +49,23 @@ _STRATEGIES = {
 }
 
 
+# CREATE TABLE … (LIKE …) option bits (PostgreSQL's TableLikeOption)
+_LIKE_COMMENTS = 1 << 0
+_LIKE_CONSTRAINTS = 1 << 2
+_LIKE_DEFAULTS = 1 << 3
+_LIKE_GENERATED = 1 << 4
+_LIKE_IDENTITY = 1 << 5
+_LIKE_INDEXES = 1 << 6
+_SERIAL_BASE = {
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
+}
+
+
 class TablesReader:
     """CREATE TABLE, ALTER TABLE, constraints and CREATE INDEX (a mixin of the importer)."""
 
@@ -60,8 +78,11 @@ class TablesReader:
             unsupported.append("A temporary table")
         if node.get("ofTypename"):
             unsupported.append("CREATE TABLE ... OF type")
-        if any("TableLikeClause" in e for e in node.get("tableElts") or ()):
-            unsupported.append("CREATE TABLE ... (LIKE ...)")
+        likes = [
+            e["TableLikeClause"] for e in node.get("tableElts") or () if "TableLikeClause" in e
+        ]
+        if not all(self.like_supported(like) for like in likes):
+            unsupported.append("CREATE TABLE ... (LIKE ...) of a table the design cannot copy")
         if unsupported:
             self.raw_relations.add(key)
             raise KeepRaw(WARN_KEPT_RAW.format(what=unsupported[0]))
@@ -92,6 +113,82 @@ class TablesReader:
                 self.add_column(table, element["ColumnDef"])
             elif "Constraint" in element:
                 self.add_constraint(table, element["Constraint"])
+            elif "TableLikeClause" in element:
+                self.add_like(table, element["TableLikeClause"])
+
+    def like_supported(self, like: dict[str, Any]) -> bool:
+        """Whether ``LIKE src`` can be copied into the design: ``src`` is a table of the file
+        and, with INDEXES, its indexes are ones whose names the copy can be given."""
+        source = self.tables.get(self.key(like["relation"]))
+        if source is None:
+            return False
+        if like.get("options", 0) & _LIKE_DEFAULTS and any(
+            is_serial(c.type) for c in source.columns
+        ):
+            return False  # the copy's default names a sequence the export makes with src
+        if like.get("options", 0) & _LIKE_INDEXES:
+            if source.excludes or any(p.column is None for i in source.indexes for p in i.parts):
+                return False
+            names = [
+                default_key_name(source.name, [p.column or "" for p in i.parts], "idx")
+                for i in source.indexes
+            ]
+            return len(names) == len(set(names))
+        return True
+
+    def add_like(self, table: TableBuilder, like: dict[str, Any]) -> None:
+        """``LIKE src [INCLUDING …]``: src's columns with their types, collations and NOT NULL,
+        and what each option copies (PostgreSQL's CREATE TABLE reference, "LIKE")."""
+        source = self.tables[self.key(like["relation"])]
+        options = like.get("options", 0)
+        for c in source.columns:
+            column = replace(c, nullable=not source.not_null(c), comment=None, id="")
+            if is_serial(c.type):
+                column = replace(column, type=_SERIAL_BASE[c.type], nullable=False, default=None)
+            if c.identity is not None:
+                column = replace(column, nullable=False)
+            if not options & _LIKE_DEFAULTS:
+                column = replace(column, default=None)
+            if not options & _LIKE_IDENTITY:
+                column = replace(column, identity=None, identity_options=None)
+            if not options & _LIKE_GENERATED:
+                column = replace(column, generated=None)
+            if options & _LIKE_COMMENTS:
+                column = replace(column, comment=c.comment)
+            table.columns.append(column)
+        if options & _LIKE_CONSTRAINTS:
+            # the copy's CHECKs carry src's names; src's unnamed ones are named now, as the
+            # catalog has them, or an export making the copy first would rename src's
+            source.checks = [
+                c if c.name else replace(c, name=self.check_name(source, c.expression))
+                for c in source.checks
+            ]
+            for check in source.checks:
+                table.checks.append(replace(check, not_valid=False, id=""))
+        if options & _LIKE_INDEXES:
+            pk = source.primary_key
+            if pk is not None:
+                table.primary_key = replace(pk, name=None, id="")
+            table.uniques += [replace(u, name=None, id="") for u in source.uniques]
+            for index in source.indexes:
+                columns = [p.column or "" for p in index.parts]
+                table.indexes.append(
+                    replace(
+                        index,
+                        name=default_key_name(table.name, columns, "idx"),
+                        comment=index.comment if options & _LIKE_COMMENTS else None,
+                        id="",
+                    )
+                )
+                self.index_owner[(table.schema, table.indexes[-1].name)] = (
+                    "table",
+                    (table.schema, table.name),
+                )
+
+    @staticmethod
+    def check_name(source: TableBuilder, expression: str) -> str:
+        refs = expression_columns(expression) & {c.name for c in source.columns}
+        return make_object_name(source.name, next(iter(refs)) if len(refs) == 1 else None, "check")
 
     def partitioning(self, spec: dict[str, Any]) -> Partitioning:
         parts = []

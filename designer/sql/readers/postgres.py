@@ -40,6 +40,7 @@ from designer.schema.pgnames import (
 from designer.schema.sqltext import qualify, quote_ident
 from designer.sql.ddl import export_order
 from designer.sql.dialects.postgres import POSTGRES
+from designer.sql.readers.pg_drops import DropsReader
 from designer.sql.readers.pg_json import (
     ERR_BINARY,
     ERR_EMPTY,
@@ -195,7 +196,7 @@ def _parse_error(cleaned: str, message: str, position: int | None) -> SchemaImpo
     return SchemaImportError(ERR_PARSE.format(message=message), line, statement)
 
 
-class _Importer(TablesReader, ObjectsReader, RenamesReader):
+class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
     """Reads statement after statement into builders; ``build`` makes the ``Schema``."""
 
     def __init__(self, source: _Source, source_name: str, copy_rows: dict[int, int]) -> None:
@@ -220,6 +221,7 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader):
         self.routine_phase: dict[Key, str] = {}
         # composite and range types created by raw statements
         self.raw_types: set[Key] = set()
+        self.init_drops()
         self.skipped: list[SkippedStatement] = []
         self.raw_report: list[RawKept] = []
         self.warnings: list[ReportWarning] = []
@@ -311,7 +313,9 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader):
             if kind == "DropStmt":
                 self.drop(node)
                 return
+            self.before_raw(kind, node)
             self.keep_raw(kind, phase=self.raw_phase(kind, node))
+            self.after_raw(kind, node)
             return
         try:
             handler(node)
@@ -331,18 +335,6 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader):
         key = self.names_key(strings(node.get("funcname")))
         self.routine_phase[key] = phase
         return phase
-
-    def drop_phase(self, node: dict[str, Any]) -> str:
-        """A DROP of a routine this file created goes to that routine's phase, after it
-        (raw statements keep their order within a phase): a script that creates a helper,
-        uses it and drops it must not drop it before it exists."""
-        if node.get("removeType") in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-            for obj in node.get("objects") or ():
-                names = strings(obj.get("ObjectWithArgs", {}).get("objname"))
-                phase = self.routine_phase.get(self.names_key(names)) if names else None
-                if phase is not None:
-                    return phase
-        return "post"
 
     def function_phase(self, node: dict[str, Any]) -> str:
         # A function whose signature names a table's row type must follow that table.

@@ -104,3 +104,68 @@ def test_latest_and_approved_name_versions(project, capsys, django_user_model):
 def test_version_names_starting_with_at_are_reserved(project):
     with pytest.raises(CommandError, match="reserved"):
         call_command("snapshot", "demo", "--name", "@approved")
+
+
+OLD_FILE = (
+    "CREATE TABLE customer (id bigint PRIMARY KEY, name text NOT NULL);\n"
+    "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer(id),"
+    " status text DEFAULT 'pending' NOT NULL);\n"
+)
+
+
+def _files(tmp_path, old: str, new: str) -> list[str]:
+    (tmp_path / "old.sql").write_text(old)
+    (tmp_path / "new.sql").write_text(new)
+    return ["--from-file", str(tmp_path / "old.sql"), "--to-file", str(tmp_path / "new.sql")]
+
+
+def test_plan_between_two_files_needs_no_project(tmp_path, capsys):
+    new = OLD_FILE.replace("NOT NULL);\n", "NOT NULL, note text);\n", 1)
+    args = _files(tmp_path, OLD_FILE, new)
+    call_command("plan_migration", *args)
+    up = capsys.readouterr().out
+    assert "ADD COLUMN note text" in up and "DROP" not in up
+    call_command("plan_migration", *args, "--down")
+    assert "DROP COLUMN IF EXISTS note" in capsys.readouterr().out
+    call_command("plan_migration", *args, "--format", "markdown")
+    assert "old.sql → " in capsys.readouterr().out
+    assert not Project.objects.exists()
+
+
+def test_plan_between_files_is_destructive_unless_allowed_and_takes_renames(tmp_path, capsys):
+    renamed = OLD_FILE.replace("name text", "full_name text")
+    args = _files(tmp_path, OLD_FILE, renamed)
+    with pytest.raises(CommandError) as info:
+        call_command("plan_migration", *args)
+    assert info.value.returncode == 3
+    call_command("plan_migration", *args, "--rename", "public.customer.name=full_name")
+    up = capsys.readouterr().out
+    assert "RENAME COLUMN name TO full_name" in up and "DROP" not in up
+
+
+def test_plan_between_files_rehearses_on_real_postgresql(
+    tmp_path, capsys, monkeypatch, pg_server_dsn
+):
+    monkeypatch.setenv("ERD_PG_DSN", pg_server_dsn)
+    new = OLD_FILE.replace(
+        "CREATE TABLE orders",
+        "CREATE INDEX customer_name_idx ON customer (name);\nCREATE TABLE orders",
+    )
+    call_command("plan_migration", *_files(tmp_path, OLD_FILE, new), "--rehearse")
+    captured = capsys.readouterr()
+    assert "Rehearsal passed" in captured.err and "CREATE INDEX CONCURRENTLY" in captured.out
+
+
+def test_plan_between_files_refuses_unreadable_input_with_exit_2(tmp_path):
+    args = _files(tmp_path, OLD_FILE, "CREATE TABLE broken (id int,, x text);")
+    with pytest.raises(CommandError) as info:
+        call_command("plan_migration", *args)
+    assert info.value.returncode == 2 and "new.sql: Line 1" in str(info.value)
+    with pytest.raises(CommandError) as info:
+        call_command(
+            "plan_migration", "--from-file", str(tmp_path / "missing.sql"), "--to-file", args[3]
+        )
+    assert info.value.returncode == 2 and "no such file" in str(info.value)
+    with pytest.raises(CommandError) as info:
+        call_command("plan_migration", "demo", *args)
+    assert info.value.returncode == 2

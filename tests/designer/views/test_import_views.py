@@ -110,3 +110,49 @@ def test_live_database_import_replaces_the_design(client, user, pg_db):
     token = _token(_preview(client, "/p/live/import/", dsn=pg_db))
     client.post("/p/live/import/confirm/", {"token": token}, HTTP_HX_REQUEST="true")
     assert [t.name for t in project_schema(project).tables] == ["live_one"]
+
+
+BEFORE_SQL = (
+    "CREATE TABLE customer (id bigint PRIMARY KEY, full_name text NOT NULL);\n"
+    "CREATE TABLE invoice (id bigint PRIMARY KEY, customer_id bigint REFERENCES customer(id));\n"
+)
+AFTER_SQL = (
+    "CREATE TABLE client (id bigint PRIMARY KEY, full_name text NOT NULL);\n"
+    "CREATE TABLE invoice (id bigint PRIMARY KEY, customer_id bigint REFERENCES client(id),"
+    " note text);\n"
+)
+
+
+def _reimport_preview(client, user):
+    project = project_create(owner=user, name="Shop")
+    token = _token(_preview(client, "/p/shop/import/", text=BEFORE_SQL))
+    client.post("/p/shop/import/confirm/", {"token": token}, HTTP_HX_REQUEST="true")
+    return project, project_schema(project), _preview(client, "/p/shop/import/", text=AFTER_SQL)
+
+
+def test_preview_over_a_design_lists_the_changes_and_suggests_renames(client, user):
+    _, _, response = _reimport_preview(client, user)
+    html = response.content.decode()
+    assert "Changes to the working design" in html
+    assert "Add column public.invoice.note" in html or "note" in html.split("Added", 1)[1]
+    assert "Removed (" in html  # customer, unless the rename is confirmed
+    assert 'value="public.customer=client"' in html
+
+
+def test_ticked_renames_update_the_change_list_and_keep_identity_on_import(client, user):
+    project, before, response = _reimport_preview(client, user)
+    token = _token(response)
+    data = {"token": token, "rename": "public.customer=client"}
+    refreshed = client.post(
+        "/p/shop/import/confirm/", {**data, "action": "preview"}, HTTP_HX_REQUEST="true"
+    )
+    html = refreshed.content.decode()
+    assert "Drop table public.customer" not in html and "checked" in html
+    assert "Rename table public.customer to client" in html
+    assert [t.name for t in project_schema(project).tables] == ["customer", "invoice"]
+    client.post("/p/shop/import/confirm/", data, HTTP_HX_REQUEST="true")
+    after = project_schema(project)
+    assert after.table("client").id == before.table("customer").id
+    assert after.table("invoice").id == before.table("invoice").id
+    old_columns = [c.id for c in before.table("invoice").columns]
+    assert [c.id for c in after.table("invoice").columns][:2] == old_columns

@@ -594,18 +594,29 @@ def test_clauses_without_a_place_in_the_model_become_statements() -> None:
     assert len(result.report.warnings) == 3
 
 
-def test_a_helper_function_dropped_by_the_script_is_dropped_after_it_is_made() -> None:
+def test_a_helper_function_used_then_dropped_by_the_script_is_dropped_after_it_is_made() -> None:
     raw = import_postgres(
         "CREATE FUNCTION helper() RETURNS void LANGUAGE sql AS $$ SELECT 1 $$;\n"
         "CREATE TABLE t (a integer);\n"
+        "DO $$ BEGIN PERFORM helper(); END $$;\n"
         "DROP FUNCTION helper();\n"
         "GRANT SELECT ON t TO PUBLIC;\n"
     ).schema.raw
     assert [(r.kind, r.phase) for r in raw] == [
         ("CreateFunctionStmt", "pre"),
+        ("DoStmt", "pre"),
         ("DropStmt", "pre"),
         ("GrantStmt", "post"),
     ]
+
+
+def test_a_helper_function_made_and_dropped_unused_leaves_nothing() -> None:
+    result = import_postgres(
+        "CREATE FUNCTION helper(a int) RETURNS void LANGUAGE sql AS $$ SELECT 1 $$;\n"
+        "CREATE TABLE t (a integer);\n"
+        "DROP FUNCTION helper(integer);\n"
+    )
+    assert result.schema.raw == ()
 
 
 def test_pg_dump_partitions_made_by_partition_of_come_back_without_columns() -> None:
