@@ -21,8 +21,8 @@ from designer.migrate.renames import RenameSuggestion, suggest_renames
 from designer.schema.identity import adopt_ids
 from designer.schema.model import RawStatement, Schema
 from designer.schema.sqltext import ERR_TOO_DEEP, MAX_NESTING, too_deep
-from designer.services._common import PG_MAX_COLUMNS
 from designer.selectors.design import project_schema
+from designer.services._common import PG_MAX_COLUMNS
 from designer.services.schema import schema_replace
 from designer.sql.dialects import DIALECTS, import_dialects
 from designer.sql.live_dsn import (
