@@ -42,7 +42,8 @@ TEMPLATE = "designer/import.html"
 PENDING_SECONDS = 3600
 SHOWN_ITEMS = 200
 ERR_UPLOAD_TOO_LARGE = (
-    "The file is larger than the limit of {limit:,} bytes (ERD_MAX_UPLOAD_BYTES); nothing was read."
+    "The file is over the limit: the limit is {limit:,} bytes (ERD_MAX_UPLOAD_BYTES); "
+    "reading stopped there."
 )
 ERR_NOTHING = "Paste SQL or DBML, choose a file, or give a database DSN."
 ERR_EXPIRED = "This preview has expired; import the file again."

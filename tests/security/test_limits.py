@@ -99,7 +99,7 @@ def test_an_upload_over_the_limit_is_cut_off_and_refused(client, project, settin
     upload = SimpleUploadedFile("big.sql", sql_tables(200).encode(), "text/plain")
     response = client.post(reverse("import_project", args=[project.slug]), {"file": upload}, **HX)
     assert response.status_code == 422
-    assert "larger than the limit of 2,000 bytes" in response.content.decode()
+    assert "the limit is 2,000 bytes (ERD_MAX_UPLOAD_BYTES)" in response.content.decode()
     assert project_schema(project) == before
 
 
