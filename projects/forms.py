@@ -44,6 +44,15 @@ class ProjectForm(EditForm):
     description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
 
 
+class ProjectSettingsForm(EditForm):
+    name = text_field()
+    description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+
+
+class ProjectDeleteForm(EditForm):
+    confirm_name = forms.CharField(required=False, strip=False)
+
+
 class InviteForm(EditForm):
     who = text_field()
     role = text_field()
