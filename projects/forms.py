@@ -41,6 +41,7 @@ class EditForm(forms.Form):
 class ProjectForm(EditForm):
     name = text_field()
     slug = text_field()
+    starter = text_field()
     description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
 
 

@@ -13,7 +13,14 @@ from projects.services import project_create, share_link_create, share_link_revo
 pytestmark = pytest.mark.django_db
 PASSWORD = "pw-long-enough-1"
 # What Django's technical pages show and ours never may.
-LEAKS = ("URLconf", "urlpatterns", "Using the URLconf", "Traceback", "settings.py", "p/<slug:slug>/")
+LEAKS = (
+    "URLconf",
+    "urlpatterns",
+    "Using the URLconf",
+    "Traceback",
+    "settings.py",
+    "p/<slug:slug>/",
+)
 
 
 @pytest.fixture
