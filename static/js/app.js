@@ -187,7 +187,9 @@
     var source = document.querySelector(copy.dataset.copy);
     if (!source) return;
     var text = source.textContent;
-    var done = function () { copy.textContent = "Copied"; setTimeout(function () { copy.textContent = "Copy"; }, 1500); };
+    // Say "Copied" in place of the label (icons included) and put the label back after.
+    var label = copy.innerHTML;
+    var done = function () { copy.textContent = "Copied"; setTimeout(function () { copy.innerHTML = label; }, 1500); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { toast("error", ["Copy failed."]); });
     } else {
