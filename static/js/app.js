@@ -226,3 +226,23 @@
     markSelected();
   });
 })();
+
+/* Colour picker beside the hex field: the hex stays the value the form sends. */
+(function () {
+  "use strict";
+  var HEX = /^#[0-9a-fA-F]{6}$/;
+  function partner(el, selector) {
+    var box = el.closest(".color-field");
+    return box ? box.querySelector(selector) : null;
+  }
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("input[type=color][data-color-for]")) {
+      var text = partner(el, "input[name=" + el.dataset.colorFor + "]");
+      if (text) text.value = el.value;
+    } else if (el.matches && el.matches(".color-field input[name]")) {
+      var picker = partner(el, "input[type=color]");
+      if (picker && HEX.test(el.value.trim())) picker.value = el.value.trim().toLowerCase();
+    }
+  });
+})();

@@ -107,6 +107,13 @@ def test_every_project_page_has_no_serious_axe_violation(browser, live_server, s
                 ".map(e => e.getBoundingClientRect().right)) - window.innerWidth"
             )
             assert overflow <= 0, f"{path}: the header runs {overflow}px past the window"
+            # ...and no part of it covers the next (a squeezed bar overlaps instead of clipping).
+            overlaps = page.evaluate(
+                "[...document.querySelectorAll('.topbar > *')].filter(e => e.offsetWidth)"
+                ".map(e => e.getBoundingClientRect()).filter((r, i, all) =>"
+                " i + 1 < all.length && r.right > all[i + 1].left + 1).length"
+            )
+            assert overlaps == 0, f"{path}: parts of the header overlap"
             found = _serious(page)
             if found:
                 problems[path] = found
@@ -159,6 +166,12 @@ def test_more_menu_holds_every_page_and_tables_are_reached_by_keyboard(browser, 
         name = page.evaluate("document.activeElement.querySelector('.tname').textContent")
         page.keyboard.press("Enter")
         expect(page.locator("#panel .panel-title")).to_have_text(name)
+        # The colour picker writes the hex the form sends, and a typed hex moves the picker.
+        add = page.locator("#add-table")
+        add.locator("input[type=color]").fill("#ff8800")
+        expect(add.locator("input[name=color]")).to_have_value("#ff8800")
+        add.locator("input[name=color]").fill("#00aa11")
+        expect(add.locator("input[type=color]")).to_have_value("#00aa11")
     finally:
         context.close()
 
