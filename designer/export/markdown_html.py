@@ -48,4 +48,8 @@ def markdown_to_html(text: str, *, mermaid_image: tuple[str, str] | None = None)
     md.add_render_rule("fence", fence)
     # Wide tables and code scroll in place; keyboard users must reach them to scroll (axe:
     # scrollable-region-focusable). Raw HTML is escaped, so every "<pre>" here is the renderer's.
-    return md.render(text).replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
+    return (
+        md.render(text)
+        .replace("<pre>", '<pre tabindex="0">')
+        .replace("<table>", '<table tabindex="0">')
+    )
