@@ -41,6 +41,7 @@ PAGES = [
     "comments/",
     "share/",
     "settings/",
+    "webhooks/",
 ]
 
 

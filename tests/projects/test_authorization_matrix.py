@@ -105,13 +105,10 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "activity": (VIEW, None),
     "share_links": (OWN, OWN),
     "share_link_revoke": (None, OWN),
-<<<<<<< HEAD
     "webhooks": (OWN, OWN),
     "webhook_remove": (None, OWN),
-=======
     "project_settings": (OWN, OWN),
     "project_delete": (None, OWN),
->>>>>>> 4da35a6 (One project header on every project page with a More menu; Export is one grouped page; owners rename and delete projects; styled 404/403/500; dark mode toggle; Updated follows edits)
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),

@@ -34,8 +34,9 @@ PROJECT_PAGES = [
     "comments",
     "share_links",
     "project_settings",
+    "webhooks",
 ]
-OWNER_ONLY = {"share_links", "project_settings"}
+OWNER_ONLY = {"share_links", "project_settings", "webhooks"}
 
 
 @pytest.fixture
