@@ -31,6 +31,7 @@ from projects.views import (
     compare_live,
     members,
     reviews,
+    settings,
     share,
     tokens,
     versions,
@@ -163,6 +164,12 @@ review_patterns = [
     path("webhooks/<int:pk>/remove/", webhooks.webhook_remove, name="webhook_remove"),
 ]
 
+# The project itself: rename, delete (owner only).
+settings_patterns = [
+    path("", settings.project_settings, name="project_settings"),
+    path("delete/", settings.project_delete_view, name="project_delete"),
+]
+
 # Opened by anyone holding a share link's token.
 shared_patterns = [
     path("", share.shared, name="shared"),
@@ -186,6 +193,7 @@ urlpatterns = [
     path(P + "members/", include(member_patterns)),
     path(P + "versions/", include(version_patterns)),
     path(P, include(review_patterns)),
+    path(P + "settings/", include(settings_patterns)),
     path("s/<str:token>/", include(shared_patterns)),
     # The JSON API (designer/api/): its own authentication, OpenAPI and docs.
     path("api/v1/", api_urls()),

@@ -41,7 +41,17 @@ class EditForm(forms.Form):
 class ProjectForm(EditForm):
     name = text_field()
     slug = text_field()
+    starter = text_field()
     description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+
+
+class ProjectSettingsForm(EditForm):
+    name = text_field()
+    description = forms.CharField(required=False, strip=True, widget=forms.Textarea)
+
+
+class ProjectDeleteForm(EditForm):
+    confirm_name = forms.CharField(required=False, strip=False)
 
 
 class InviteForm(EditForm):

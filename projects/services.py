@@ -75,6 +75,9 @@ def project_create(*, owner, name: str, slug: str = "", description: str = "") -
     return project
 
 
+ERR_DELETE_CONFIRM = "Type the project's name, “{name}”, exactly, to delete it."
+
+
 @transaction.atomic
 def project_update(
     *, project: Project, name: str, description: str | None = None, actor: Actor = None
@@ -95,9 +98,15 @@ def project_update(
 
 
 @transaction.atomic
-def project_delete(*, project: Project) -> None:
-    """Delete a project with its design, versions, reviews, comments and links."""
-    # Reviews protect their versions; they go first.
+def project_delete(*, project: Project, confirm_name: str | None = None) -> None:
+    """Delete the project and everything of it: design, versions, reviews, comments, links, log.
+
+    The settings page passes ``confirm_name``, which must repeat the project's name: deleting
+    keeps nothing to restore from. (The API's DELETE confirms by being a DELETE.)
+    """
+    if confirm_name is not None and confirm_name.strip() != project.name:
+        raise ProjectError(ERR_DELETE_CONFIRM.format(name=project.name), "confirm_name")
+    # Reviews protect the versions they point at; they go first, the rest cascades.
     ReviewRequest.objects.filter(project=project).delete()
     project.delete()
 

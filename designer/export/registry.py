@@ -21,6 +21,22 @@ class ExportFormat:
     media_type: str
     produce: Callable[[Schema], ExportResult]
     highlight: str = "sql"  # language for the preview
+    group: str = "SQL DDL"  # the heading the export page lists it under
+
+
+# The export page's groups, in order; SQL dialects are "SQL DDL".
+EXPORT_GROUPS = ("SQL DDL", "Diagrams", "Documents", "ORM models")
+_GROUP = {
+    "dbml": "Diagrams",
+    "mermaid": "Diagrams",
+    "plantuml": "Diagrams",
+    "markdown": "Documents",
+    "index-csv": "Documents",
+    "index-markdown": "Documents",
+    "sqlalchemy": "ORM models",
+    "sqlmodel": "ORM models",
+    "django": "ORM models",
+}
 
 
 # Every SQL dialect of the registry, in its order, then the other formats.
@@ -37,8 +53,19 @@ EXPORT_FORMATS: dict[str, ExportFormat] = {
 _HIGHLIGHT = {"py": "python", "md": "markdown", "csv": "text"}
 for _name, (_label, _ext, _media, _fn) in TEXT_EXPORTS.items():
     EXPORT_FORMATS[_name] = ExportFormat(
-        _name, _label, _ext, _media, _fn, highlight=_HIGHLIGHT.get(_ext, "text")
+        _name,
+        _label,
+        _ext,
+        _media,
+        _fn,
+        highlight=_HIGHLIGHT.get(_ext, "text"),
+        group=_GROUP.get(_name, "Documents"),
     )
+
+
+def export_groups() -> list[tuple[str, list[ExportFormat]]]:
+    """Every format under its group's heading, groups in EXPORT_GROUPS order."""
+    return [(g, [f for f in EXPORT_FORMATS.values() if f.group == g]) for g in EXPORT_GROUPS]
 
 
 def export(schema: Schema, format_name: str) -> ExportResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from designer.export.document import design_document_html, design_document_markdown
+from designer.export.markdown_html import markdown_to_html
 from designer.migrate import DestructivePlanError, diff, plan, plan_markdown
 from designer.schema.model import Schema
 from designer.schema.serialize import schema_from_json
@@ -43,3 +44,22 @@ def project_document(project: Project, fmt: str = "html") -> ExportResult:
     if fmt == "markdown":
         return design_document_markdown(schema, **kwargs)  # type: ignore[arg-type]
     return design_document_html(schema, **kwargs)  # type: ignore[arg-type]
+
+
+def project_document_page(project: Project) -> tuple[str, str, tuple[str, ...]]:
+    """The design document for the browser: (its Markdown, that Markdown as HTML, warnings).
+
+    One Markdown text is both shown and copied, so what "copy Markdown" gives is what you read;
+    its Mermaid block is drawn as the design's diagram (see export.markdown_html).
+    """
+    schema = project_schema(project)
+    svg_url = reverse("diagram", args=[project.slug, "svg"]) + "?download=0"
+    result = design_document_markdown(
+        schema,
+        title=project.name,
+        diagram_svg_path=svg_url,
+        advisor_findings=project_findings(project, schema=schema),
+        migration_plan_markdown=latest_plan_markdown(project, schema),
+    )
+    alt = f"Entity-relationship diagram of {project.name}"
+    return result.text, markdown_to_html(result.text, mermaid_image=(svg_url, alt)), result.warnings

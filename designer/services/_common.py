@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import timezone
 
 from designer.models import DesignColumn, DesignTable
 from designer.schema.sqltext import (
@@ -77,7 +78,10 @@ def touch(
     after: str = "",
 ) -> None:
     """Bump the project's revision and record the edit in its activity log."""
-    Project.objects.filter(pk=project.pk).update(revision=F("revision") + 1)
+    # update() skips auto_now: "Updated" on the project list follows design edits only if set here.
+    Project.objects.filter(pk=project.pk).update(
+        revision=F("revision") + 1, updated_at=timezone.now()
+    )
     project.refresh_from_db(fields=["revision", "updated_at"])
     if verb:
         activity_log(

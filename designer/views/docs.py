@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from designer.export.index_table import index_rows
 from designer.selectors.design import project_schema
-from designer.selectors.documents import project_document
+from designer.selectors.documents import project_document, project_document_page
 from designer.views.common import HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role
@@ -61,8 +61,14 @@ def index_table_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def document_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     access = project_access(request.user, slug, Role.VIEWER)
-    document = project_document(access.project, "html")
-    context = {"access": access, "project": access.project, "document": document}
+    markdown, rendered, warnings = project_document_page(access.project)
+    context = {
+        "access": access,
+        "project": access.project,
+        "markdown": markdown,
+        "rendered": rendered,
+        "warnings": warnings,
+    }
     return render(request, "designer/document.html", context)
 
 

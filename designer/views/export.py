@@ -8,8 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from designer.export.registry import EXPORT_FORMATS, export
+from designer.export.registry import EXPORT_FORMATS, export, export_groups
 from designer.selectors.design import project_schema
+from designer.selectors.diagrams import DIAGRAM_FORMATS
 from designer.views.common import HtmxHttpRequest
 from projects.access import project_access
 from projects.models import Role
@@ -151,7 +152,8 @@ def export_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context = {
         "access": access,
         "project": access.project,
-        "formats": list(EXPORT_FORMATS.values()),
+        "groups": export_groups(),
+        "diagram_formats": DIAGRAM_FORMATS,
         "format": fmt,
         "runs": highlight_sql(result.text),
         "warnings": result.warnings,

@@ -51,8 +51,11 @@ ERR_PROJECT_NAME = "Give the new project a name."
 
 
 def _context(request, project=None, **extra: Any) -> dict[str, Any]:
+    # The project header shows the role; only editors reach this page.
+    access = project_access(request.user, project.slug, Role.EDITOR) if project else None
     return {
         "project": project,
+        "access": access,
         "formats": [(f, FORMAT_LABELS[f]) for f in FORMATS],
         "chosen_format": request.POST.get("format", "auto"),
         "pasted": request.POST.get("text", ""),

@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from designer.services.starters import project_create_from_starter
+from designer.starters import STARTERS
 from projects.forms import ProjectForm
 from projects.models import Activity, Membership, ReviewRequest, ReviewState
-from projects.services import ProjectError, project_create
+from projects.services import ProjectError
 
 PROJECT_LIST = "projects/list.html"
-PROJECT_FIELDS = ("name", "slug", "description")
+PROJECT_FIELDS = ("name", "slug", "description", "starter")
 
 
 def page(
@@ -52,7 +54,7 @@ def _list_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     for m in memberships:
         mine = counts.get(m.project_id, {})
         m.review_states = [(s.value, labels[s], mine[s]) for s in REVIEW_BADGES if mine.get(s)]
-    return {"memberships": memberships, **extra}
+    return {"memberships": memberships, "starters": list(STARTERS.values()), **extra}
 
 
 @require_GET
@@ -64,11 +66,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_create_view(request: HttpRequest) -> HttpResponse:
     v = ProjectForm(request.POST).read()
     try:
-        project = project_create(
+        project = project_create_from_starter(
             owner=request.user,
             name=v["name"] or "",
             slug=v["slug"] or "",
             description=v["description"] or "",
+            starter=v["starter"] or "blank",
         )
     except ProjectError as exc:
         field = exc.field if exc.field in PROJECT_FIELDS else "__all__"

@@ -115,7 +115,11 @@ def _document(schema: Schema) -> list[dict[str, Any]]:
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """The read-only page of a share link: diagram, DDL and design document."""
-    project, schema = _shared(token)
+    try:
+        project, schema = _shared(token)
+    except Http404:
+        # A dead link answers the styled page even under DEBUG, never Django's URL listing.
+        return render(request, "404.html", {"share_link_dead": True}, status=404)
     svg, render_error = "", ""
     if schema.tables:
         try:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from designer.diagram.dot import DiagramOptions
 from designer.diagram.render import RenderError
+from designer.export.markdown_html import markdown_to_html
 from designer.migrate import down_sql, plan_markdown, up_sql
 from designer.selectors.diagrams import schema_diagram
 from designer.services.errors import DesignError
@@ -136,6 +137,7 @@ def comparison_context(access: ProjectAccess, comparison: Comparison) -> dict[st
         "changes": [c.describe() for c in comparison.changes],
         "destructive": [c.describe() for c in comparison.changes if c.destructive],
         "plan_text": plan_markdown(comparison.plan),
+        "plan_html": markdown_to_html(plan_markdown(comparison.plan)),
         "up_url": f"{reverse('version_migration', args=[slug, 'up'])}?{query}",
         "down_url": f"{reverse('version_migration', args=[slug, 'down'])}?{query}",
     }

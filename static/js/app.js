@@ -187,7 +187,9 @@
     var source = document.querySelector(copy.dataset.copy);
     if (!source) return;
     var text = source.textContent;
-    var done = function () { copy.textContent = "Copied"; setTimeout(function () { copy.textContent = "Copy"; }, 1500); };
+    // Say "Copied" in place of the label (icons included) and put the label back after.
+    var label = copy.innerHTML;
+    var done = function () { copy.textContent = "Copied"; setTimeout(function () { copy.innerHTML = label; }, 1500); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { toast("error", ["Copy failed."]); });
     } else {
@@ -222,5 +224,25 @@
     paintSwatches(document);
     syncDownloads();
     markSelected();
+  });
+})();
+
+/* Colour picker beside the hex field: the hex stays the value the form sends. */
+(function () {
+  "use strict";
+  var HEX = /^#[0-9a-fA-F]{6}$/;
+  function partner(el, selector) {
+    var box = el.closest(".color-field");
+    return box ? box.querySelector(selector) : null;
+  }
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("input[type=color][data-color-for]")) {
+      var text = partner(el, "input[name=" + el.dataset.colorFor + "]");
+      if (text) text.value = el.value;
+    } else if (el.matches && el.matches(".color-field input[name]")) {
+      var picker = partner(el, "input[type=color]");
+      if (picker && HEX.test(el.value.trim())) picker.value = el.value.trim().toLowerCase();
+    }
   });
 })();

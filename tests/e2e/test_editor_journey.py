@@ -63,9 +63,11 @@ def test_editor_journey(page, live_server, django_user_model, tmp_path: Path):
     expect(page.locator("#panel .panel-title")).to_have_text("authors")
     assert page.evaluate("window.__journeyMarker") == "still here"
 
-    page.locator("summary", has_text="Export DDL").click()
+    # Export is one page, reached from the project header, every format grouped by kind.
+    page.get_by_role("navigation", name="Project pages").get_by_role("link", name="Export").click()
+    page.wait_for_url("**/p/library/export/")
     with page.expect_download() as info:
-        page.get_by_role("link", name="PostgreSQL DDL — download .sql").click()
+        page.get_by_role("link", name="Download PostgreSQL DDL (.sql)").click()
     target = tmp_path / "library.sql"
     info.value.save_as(target)
     ddl = target.read_text()

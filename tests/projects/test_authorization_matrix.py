@@ -107,6 +107,8 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "share_link_revoke": (None, OWN),
     "webhooks": (OWN, OWN),
     "webhook_remove": (None, OWN),
+    "project_settings": (OWN, OWN),
+    "project_delete": (None, OWN),
     "shared": ("token", None),
     "shared_diagram": ("token", None),
     "shared_schema": ("token", None),

@@ -115,7 +115,13 @@ def test_compare_page_shows_diff_changes_and_plan(client, team, history):
     assert "Create table public.invoices" in html
     assert "Drop table public.customers" in html
     assert "Drop column public.orders.note" in html
-    assert '<pre class="code plan"># Migration plan' in html
+    # The plan is rendered Markdown (a heading, SQL in code blocks), its source kept to copy.
+    assert (
+        '<div class="plan-rendered markdown-body" tabindex="0" aria-label="Migration plan"><h1>Migration plan'
+        in html
+    )
+    assert '<code class="language-sql">' in html
+    assert '<pre id="plan-markdown" hidden># Migration plan' in html
     assert "can lose data" in html
     up = client.get(reverse("version_migration", args=[team.project.slug, "up"]), {"base": "v1"})
     down = client.get(
