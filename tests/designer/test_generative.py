@@ -102,7 +102,7 @@ def design_pairs(draw: st.DrawFn) -> tuple[Schema, Schema, tuple[str, ...]]:
     return before, after, edits
 
 
-@examples(20)
+@examples(10)
 @given(pair=design_pairs())
 def test_plans_pass_their_rehearsal(
     pair: tuple[Schema, Schema, tuple[str, ...]], pg_server_dsn: str

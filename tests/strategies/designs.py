@@ -452,6 +452,8 @@ def rename_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | Non
 # (old type, new type, how the stored default reads after the change)
 TYPE_CHANGES: tuple[tuple[str, str, Callable[[str], str]], ...] = (
     ("text", "character varying(20)", lambda d: d.replace("::text", "::varchar")),
+    # the editor keeps the default as typed when only the type changes
+    ("text", "character varying(20)", lambda d: d),
     ("character varying(40)", "text", lambda d: d.replace("::varchar", "::text")),
     ("integer", "bigint", lambda d: d),
     ("smallint", "integer", lambda d: d),
