@@ -97,7 +97,8 @@ WARN_CHECK_REFUSED = (
 _PASSIVE_ACTIONS = ("NO ACTION", "RESTRICT")
 WARN_KEY_PREFIX = (
     "{dialect} keys hold at most {limit} bytes (utf8mb4: 4 bytes a character): {key} on {table}"
-    " ({size} bytes) indexes the first {prefix} characters of {columns}."
+    " ({size} bytes) indexes, and for a unique key compares, only the first {prefix} characters"
+    " of {columns}."
 )
 MAX_KEY_BYTES = 3072
 _SIZED = re.compile(r"^(VARCHAR|CHAR|VARBINARY|BINARY)\((\d+)\)")
@@ -257,7 +258,7 @@ class MySQLDialect(PortableDialect):
             return f"CHAR({min(n or 1, 255)})", None
         if name in ("text", "varchar"):
             if key:
-                return "VARCHAR(255)", " (TEXT cannot be part of a key or index)"
+                return "VARCHAR(255)", " (in a key or index: TEXT would need a prefix length)"
             return "LONGTEXT", None
         if name == "bytea":
             if key:
@@ -393,9 +394,7 @@ class MySQLDialect(PortableDialect):
         refused = self._check_refused(table)
         # CHECK names are unique per database in MySQL.
         for c in table.checks:
-            why = next(
-                ((w, col) for col, w in refused.items() if self.quote(col) in c.expression), None
-            )
+            why = next((w for col, w in refused.items() if self.quote(col) in c.expression), None)
             if why is not None:
                 ctx.warnings.append(
                     WARN_CHECK_REFUSED.format(
