@@ -4,7 +4,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench bench-quick doctor setup setup-test migrate
+.PHONY: run test lint bench bench-quick doctor setup setup-test migrate fuzz
 
 setup:
 	@scripts/bootstrap.sh
@@ -39,6 +39,10 @@ bench: setup
 
 bench-quick: setup
 	@for b in benchmarks/bench_*.py; do echo "==> $$b"; $(PY) $$b --quick || exit 1; done
+
+## Generative properties with random seeds for FUZZ_MINUTES (default 10); prints examples tried.
+fuzz: setup-test
+	@scripts/fuzz.sh
 
 ## Check the real parts: dot, PostgreSQL (embedded or ERD_PG_DSN), Chromium.
 doctor: setup

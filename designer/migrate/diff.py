@@ -235,14 +235,18 @@ def _column_changes(schema: str, table: str, old: Column, new: Column) -> list[C
     out: list[Change] = []
     name = new.name
     type_changes = old.type != new.type or old.collation != new.collation
-    default_changes = old.default != new.default
+    # ALTER COLUMN TYPE keeps a string literal's old cast ('pending'::text on a varchar
+    # column), where the design built afresh casts it to the new type: re-set it around the
+    # change. (A number default is re-cast the same way both routes.)
+    default_changes = old.default != new.default or (
+        type_changes and old.default is not None and "'" in (new.default or "")
+    )
     if old.generated != new.generated:
         out.append(ManualChange(MANUAL_GENERATED.format(table=f"{schema}.{table}", column=name)))
     if old.identity and (
         old.identity != new.identity or old.identity_options != new.identity_options
     ):
         out.append(DropIdentity(schema, table, name, old.identity, old.identity_options))
-    # PostgreSQL casts a default along with its column; only a changed default is touched.
     if old.default is not None and default_changes:
         out.append(DropDefault(schema, table, name, old.default))
     if type_changes:

@@ -63,7 +63,8 @@ WARN_INHERITS = (
     "{dialect} has no table inheritance: {target} gets the columns of {parents} written out."
 )
 WARN_DOMAIN = "{dialect} has no domains: {name} was written into its {n} column(s) as {type}."
-WARN_TYPE = "{dialect} has no {pg}: {n} column(s) written as {target}{note} ({examples})."
+# Not "has no {pg}": MySQL has text, only not in a key; the note says why the type changed.
+WARN_TYPE = "{dialect}: {n} {pg} column(s) written as {target}{note} ({examples})."
 WARN_DEFAULT = "Column {target}: the default {default} has no {dialect} equivalent; left out."
 WARN_GENERATED = (
     "Column {target}: the generation expression cannot be written in {dialect}; left out."
@@ -360,7 +361,9 @@ class _Translator:
         else:
             text, note = self.d.map_type(pg, key=key)
         if note is not None:
-            self.type_notes[(pg.label if enum is None else "enum types", text, note)].append(target)
+            self.type_notes[
+                (pg.label if enum is None else "enum-typed (no enum types)", text, note)
+            ].append(target)
         return text
 
     def default(self, text: str, type_text: str, target: str, col: Column) -> str | None:

@@ -91,6 +91,18 @@ from designer.sql.dialects.portable import (
 
 WARN_VIEW_COMMENTS = "{dialect} has no comments on views: {n} comment(s) were left out."
 WARN_GENERATED_NOT_NULL = "{dialect} has no NOT NULL on generated columns: dropped from {column}."
+WARN_CHECK_REFUSED = (
+    "{dialect} refuses a CHECK on {why}: check {name} on {table} ({expression}) was left out."
+)
+_PASSIVE_ACTIONS = ("NO ACTION", "RESTRICT")
+WARN_KEY_PREFIX = (
+    "{dialect} keys hold at most {limit} bytes (utf8mb4: 4 bytes a character): {key} on {table}"
+    " ({size} bytes) indexes, and for a unique key compares, only the first {prefix} characters"
+    " of {columns}."
+)
+MAX_KEY_BYTES = 3072
+_SIZED = re.compile(r"^(VARCHAR|CHAR|VARBINARY|BINARY)\((\d+)\)")
+_FIXED_BYTES = {"TINYINT": 1, "SMALLINT": 2, "INT": 4, "BIGINT": 8, "DATE": 3, "BOOLEAN": 1}
 WARN_SET_TYPE = "SET({values}) became text[]: PostgreSQL will not check the allowed values."
 _TEXTLIKE = ("LONGTEXT", "TEXT", "LONGBLOB", "BLOB", "JSON")
 _INTEGERS = ("SMALLINT", "INT", "BIGINT", "TINYINT", "MEDIUMINT")
@@ -239,12 +251,14 @@ class MySQLDialect(PortableDialect):
         if name == "varchar" and n is not None:
             if key and n > 768:
                 return "VARCHAR(768)", " (an index key holds at most 3072 bytes)"
+            if n > 16383:
+                return "MEDIUMTEXT", " (VARCHAR holds at most 16383 utf8mb4 characters)"
             return f"VARCHAR({n})", None
         if name in ("bpchar", "char"):
             return f"CHAR({min(n or 1, 255)})", None
         if name in ("text", "varchar"):
             if key:
-                return "VARCHAR(255)", " (TEXT cannot be part of a key or index)"
+                return "VARCHAR(255)", " (in a key or index: TEXT would need a prefix length)"
             return "LONGTEXT", None
         if name == "bytea":
             if key:
@@ -332,14 +346,88 @@ class MySQLDialect(PortableDialect):
             sql += f" COMMENT {self.literal(col.comment)}"
         return sql
 
+    def key_parts(
+        self, table: Table, parts: list[tuple[str, str]], key: str, ctx: ExportContext
+    ) -> list[str]:
+        """Key parts (quoted name + suffix such as `` DESC``) of ``table``, with prefix lengths
+        on its string columns when the whole key is over InnoDB's 3072 bytes (warned)."""
+        sizes: dict[str, tuple[int, bool]] = {}  # column -> (bytes, can take a prefix)
+        for name, _ in parts:
+            col = table.column(name)
+            found = _SIZED.match(col.type) if col else None
+            if found:
+                chars = found[1] in ("VARCHAR", "CHAR")
+                sizes[name] = (int(found[2]) * (4 if chars else 1), True)
+            else:
+                type_ = col.type.split("(")[0] if col else ""
+                sizes[name] = (_FIXED_BYTES.get(type_, 16), False)
+        total = sum(b for b, _ in sizes.values())
+        if total <= MAX_KEY_BYTES:
+            return [self.quote(n) + suffix for n, suffix in parts]
+        fixed = sum(b for b, cut in sizes.values() if not cut)
+        cuttable = [n for n, (_, cut) in sizes.items() if cut]
+        prefix = max(1, (MAX_KEY_BYTES - fixed) // (4 * max(1, len(cuttable))))
+        cut = [n for n in cuttable if sizes[n][0] > prefix * 4]
+        ctx.warnings.append(
+            WARN_KEY_PREFIX.format(
+                dialect=self.label,
+                limit=MAX_KEY_BYTES,
+                key=key,
+                table=table.name,
+                size=total,
+                prefix=prefix,
+                columns=", ".join(cut),
+            )
+        )
+        return [self.quote(n) + (f"({prefix})" if n in cut else "") + s for n, s in parts]
+
     def table_constraints(self, table: Table, ctx: ExportContext) -> list[str]:
-        items = [self.primary_key(table.primary_key)] if table.primary_key else []
-        items.extend(self.unique(u) for u in table.uniques)
+        items = []
+        if table.primary_key:
+            pk = table.primary_key
+            cols = self.key_parts(table, [(c, "") for c in pk.columns], "the primary key", ctx)
+            items.append(self.constraint_name(pk.name) + f"PRIMARY KEY ({', '.join(cols)})")
+        for u in table.uniques:
+            key = f"unique constraint {u.name or '(unnamed)'}"
+            cols = self.key_parts(table, [(c, "") for c in u.columns], key, ctx)
+            items.append(self.constraint_name(u.name) + f"UNIQUE ({', '.join(cols)})")
+        refused = self._check_refused(table)
         # CHECK names are unique per database in MySQL.
         for c in table.checks:
+            why = next((w for col, w in refused.items() if self.quote(col) in c.expression), None)
+            if why is not None:
+                ctx.warnings.append(
+                    WARN_CHECK_REFUSED.format(
+                        dialect=self.label,
+                        why=why,
+                        name=c.name or "(unnamed)",
+                        table=table.name,
+                        expression=c.expression,
+                    )
+                )
+                continue
             name = self.unique_name(c.name, ctx)
             items.append(self.constraint_name(name) + f"CHECK ({c.expression})")
         return items
+
+    @staticmethod
+    def _check_refused(table: Table) -> dict[str, str]:
+        """Columns MySQL and MariaDB allow in no CHECK, each with why: AUTO_INCREMENT columns,
+        and columns of a foreign key with an ON DELETE / ON UPDATE action (errors 3818, 1901)."""
+        out = {c.name: f"the AUTO_INCREMENT column {c.name}" for c in table.columns if c.identity}
+        for fk in table.foreign_keys:
+            actions = [
+                f"ON {event} {action}"
+                for event, action in (("DELETE", fk.on_delete), ("UPDATE", fk.on_update))
+                if action not in _PASSIVE_ACTIONS
+            ]
+            for col in fk.columns if actions else ():
+                out.setdefault(
+                    col,
+                    f"column {col}, which foreign key {fk.name or '(unnamed)'} changes"
+                    f" ({', '.join(actions)})",
+                )
+        return out
 
     def create_table(self, table: Table, ctx: ExportContext) -> str:
         sql = super().create_table(table, ctx).removesuffix(";")
@@ -355,7 +443,15 @@ class MySQLDialect(PortableDialect):
     def create_index(
         self, schema: str, table: str, index: Index, ctx: ExportContext, **flags: bool
     ) -> str:
-        sql = super().create_index(schema, table, index, ctx, **flags).removesuffix(";")
+        owner = ctx.table(schema, table)
+        if owner is not None and all(p.column is not None for p in index.parts):
+            parts = [(str(p.column), " DESC" if p.descending else "") for p in index.parts]
+            cols = self.key_parts(owner, parts, f"index {index.name}", ctx)
+            sql = "CREATE UNIQUE INDEX " if index.unique else "CREATE INDEX "
+            sql += f"{self.index_name(schema, index.name)} ON {self.qualify(schema, table)}"
+            sql += f" ({', '.join(cols)})"
+        else:
+            sql = super().create_index(schema, table, index, ctx, **flags).removesuffix(";")
         if index.comment is not None:
             sql += f" COMMENT {self.literal(index.comment)}"
         return sql + ";"

@@ -60,6 +60,8 @@ EXPECTED = {
     "rls_policy": ["EnableRls", "AddPolicy"],
     "sequence": ["AddSequence"],
     "set_not_null": ["SetNotNull"],
+    # the string default is re-set around its type change; the number default is not
+    "type_change_with_default": ["DropDefault", "AlterColumnType", "SetDefault", "AlterColumnType"],
     "type_no_rewrite": ["AlterColumnType", "AlterColumnType", "AlterColumnType"],
     "type_rewrite": ["AlterColumnType"],
     "view_over_type_change": ["AlterColumnType", "DropView", "AddView"],

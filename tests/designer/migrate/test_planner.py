@@ -121,6 +121,12 @@ PATTERNS: dict[str, list[str]] = {
         "VALIDATE CONSTRAINT customers_name_nn_check;",
         "ALTER COLUMN name SET NOT NULL;\nALTER TABLE public.customers DROP CONSTRAINT customers_name_nn_check;",
     ],
+    "type_change_with_default": [
+        "ALTER COLUMN status DROP DEFAULT;",
+        "ALTER COLUMN status TYPE character varying(20);",
+        "ALTER COLUMN status SET DEFAULT 'pending';",
+        "ALTER COLUMN total TYPE bigint;",
+    ],
     "type_no_rewrite": [
         "ALTER COLUMN total TYPE numeric(12,2);",
         "ALTER COLUMN note TYPE character varying(80);",

@@ -88,6 +88,10 @@ ALLOWED: dict[str, dict[str, str]] = {
         "renaming-table": "confirmed rename; the step's risk says to deploy code first",
         "renaming-object": "the identity sequence follows its table's new name",
     },
+    "type_change_with_default": {
+        "ban-drop-default": "the default is re-set right after the type change, so it is cast"
+        " to the new type as a fresh build casts it"
+    },
     "type_no_rewrite": {
         "changing-column-type": "binary-coercible (longer varchar, varchar -> unbounded, more"
         " numeric precision): no rewrite, squawk cannot tell",

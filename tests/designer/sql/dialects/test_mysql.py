@@ -386,3 +386,63 @@ def test_mysql_doubles_backslashes_in_literals() -> None:
 def test_types_map_out(pg: str, mysql: str) -> None:
     schema = one_table(col("c", pg))
     assert column_line(export_mysql(schema).text, "`c`") == f"`c` {mysql}"
+
+
+# -- exports that apply (issue 11): key length, long VARCHAR, refused CHECKs -------------------
+
+
+def _long_keys() -> Schema:
+    from designer.schema.model import Column, ForeignKey, Index, IndexPart, Table
+
+    columns = (
+        Column("id", "integer", nullable=False),
+        Column("a", "character varying(800)"),
+        Column("b", "character varying(800)"),
+        Column("essay", "character varying(20000)"),
+        Column("parent_id", "integer"),
+    )
+    return Schema(
+        tables=(
+            Table(
+                name="doc",
+                columns=columns,
+                primary_key=PrimaryKey(("id",)),
+                uniques=(UniqueConstraint(("a", "b"), name="doc_a_b"),),
+                indexes=(Index("doc_b", (IndexPart(column="b"),)),),
+                checks=(CheckConstraint(normalize_expr("parent_id > 0"), name="doc_parent"),),
+                foreign_keys=(
+                    ForeignKey(("parent_id",), "doc", ("id",), name="doc_up", on_delete="CASCADE"),
+                ),
+            ),
+        )
+    )
+
+
+def test_keys_over_3072_bytes_get_prefix_lengths_with_a_warning() -> None:
+    result = export_mysql(_long_keys())
+    assert "UNIQUE (`a`(384), `b`(384))" in result.text
+    assert (
+        "MySQL 8 keys hold at most 3072 bytes (utf8mb4: 4 bytes a character): unique constraint"
+        " doc_a_b on doc (6144 bytes) indexes, and for a unique key compares, only the first 384"
+        " characters of a, b."
+    ) in result.warnings
+    assert "CREATE INDEX `doc_b` ON `doc` (`b`);" in result.text  # VARCHAR(768): 3072 bytes
+
+
+def test_varchar_over_16383_characters_becomes_mediumtext_with_a_warning() -> None:
+    result = export_mysql(_long_keys())
+    assert "`essay` MEDIUMTEXT" in result.text
+    assert any(
+        "character varying(n) column(s) written as MEDIUMTEXT (VARCHAR holds at most 16383"
+        " utf8mb4 characters)" in w
+        for w in result.warnings
+    )
+
+
+def test_a_check_on_a_column_a_foreign_key_action_changes_is_left_out_with_a_warning() -> None:
+    result = export_mariadb(_long_keys())
+    assert "CONSTRAINT `doc_parent`" not in result.text
+    assert (
+        "MariaDB 10.11 refuses a CHECK on column parent_id, which foreign key doc_up changes"
+        " (ON DELETE CASCADE): check doc_parent on doc (`parent_id` > 0) was left out."
+    ) in result.warnings

@@ -1,0 +1,681 @@
+"""Hypothesis strategies: random valid designs, and the changes users make to them.
+
+``designs()`` draws a ``Schema`` that applies to an empty PostgreSQL 18 database: tables in
+``public`` and a schema whose name needs quoting, columns of the common types (enums and
+domains included) with defaults in the form PostgreSQL stores them, single, composite and
+identity primary keys, foreign keys (composite and self-referencing), UNIQUE, CHECK, plain,
+partial and expression indexes, comments, row-level security with policies, views, a range
+partitioned table with partitions, and sequences. Names are drawn from a pool that mixes
+plain names with reserved words, mixed case, spaces, quotes and non-ASCII letters.
+
+``changed_designs(design)`` draws the design a user makes of it with a few edits of the kinds
+the editor offers (add/drop/rename column, type change of a column with a default, set/drop
+NOT NULL, add FK/CHECK/UNIQUE/index, drop/rename/split a table). Every object carries an id,
+so renames are known from identity, as in the editor.
+
+Expressions are held normalised (``normalize_expr``), as importers and the editor hold them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from hypothesis import strategies as st
+
+from designer.schema.model import (
+    CheckConstraint,
+    Column,
+    Domain,
+    EnumType,
+    ForeignKey,
+    Index,
+    IndexPart,
+    Partitioning,
+    PartitionOf,
+    Policy,
+    PrimaryKey,
+    Schema,
+    Sequence,
+    Table,
+    UniqueConstraint,
+    View,
+)
+from designer.schema.sqltext import normalize_expr, normalize_query, qualify, quote_ident
+
+OTHER_SCHEMA = "Sales Dept"
+# Plain names first: hypothesis shrinks towards the start of a list.
+NAMES = (
+    "a",
+    "b",
+    "c",
+    "name",
+    "status",
+    "order",
+    "user",
+    "select",
+    "group",
+    "Mixed",
+    "two words",
+    'say "hi"',
+    "größe",
+    "名前",
+    "x" * 40,
+    "a_name_that_is_exactly_sixty_three_characters_long_for_postgres",
+)
+ENUM = "Mood"
+ENUM_VALUES = ("happy", "it's sad")
+DOMAIN = "positive_int"
+
+
+@dataclass(frozen=True)
+class TypeSpec:
+    """A column type with the defaults PostgreSQL stores for it (``pg_get_expr`` text)."""
+
+    type: str
+    defaults: tuple[str, ...]
+    key: bool = True  # can be a primary/unique key or index part
+    text: bool = False  # lower(col) makes sense
+    integer: bool = False  # col > 0 makes sense
+
+
+ENUM_TYPE = quote_ident(ENUM)
+DOMAIN_TYPE = DOMAIN
+TYPES: tuple[TypeSpec, ...] = (
+    TypeSpec("integer", ("0", "42"), integer=True),
+    TypeSpec("text", ("'pending'::text", "''::text"), text=True),
+    TypeSpec("character varying(40)", ("'new'::character varying",), text=True),
+    TypeSpec("character varying(800)", ("'new'::character varying",), text=True),
+    TypeSpec("character varying(20000)", (), text=True),
+    TypeSpec("character(3)", ("'abc'::bpchar",)),
+    TypeSpec(
+        "timestamp without time zone",
+        ("now()", "'2024-01-01 00:00:00'::timestamp without time zone"),
+    ),
+    TypeSpec("bytea", ("'\\x00'::bytea",)),
+    TypeSpec("bigint", ("1",), integer=True),
+    TypeSpec("boolean", ("true", "false")),
+    TypeSpec("numeric(10,2)", ("0",)),
+    TypeSpec("date", ("CURRENT_DATE",)),
+    TypeSpec("timestamp with time zone", ("now()",)),
+    TypeSpec("uuid", ("gen_random_uuid()",)),
+    TypeSpec("jsonb", ("'{}'::jsonb",), key=False),
+    TypeSpec("text[]", ("'{}'::text[]",), key=False),
+    TypeSpec(ENUM_TYPE, (f"'happy'::{ENUM_TYPE}",)),
+    TypeSpec(DOMAIN_TYPE, ("1",), integer=True),
+    TypeSpec("smallint", ("7",), integer=True),
+)
+SPEC = {t.type: t for t in TYPES}
+COMMENTS = ("A comment", 'It\'s ünïcode -- with $$ and \\ and "quotes"\nand a line')
+
+
+def _unique_names(draw: st.DrawFn, n: int, taken: Iterable[str] = ()) -> list[str]:
+    """``n`` names not in ``taken``, from the pool, numbered when the pool runs out."""
+    used = set(taken)
+    out: list[str] = []
+    for _ in range(n):
+        name = draw(st.sampled_from(NAMES))
+        base, i = name, 2
+        while name in used:  # numbered within PostgreSQL's 63 bytes
+            name, i = f"{base[: 60 - len(str(i))]}_{i}", i + 1
+        used.add(name)
+        out.append(name)
+    return out
+
+
+def _expr(text: str) -> str:
+    return normalize_expr(text)
+
+
+def _positive(column: Column) -> str:
+    """``column > 0`` as PostgreSQL stores it (a domain is cast to its base type)."""
+    cast = "::integer" if column.type == DOMAIN_TYPE else ""
+    return _expr(f"{quote_ident(column.name)}{cast} > 0")
+
+
+@st.composite
+def _column(draw: st.DrawFn, name: str, *, key: bool = False) -> Column:
+    spec = draw(st.sampled_from([t for t in TYPES if t.key or not key]))
+    default = draw(st.none() | st.sampled_from(spec.defaults).map(_expr)) if spec.defaults else None
+    comment = draw(st.none() | st.sampled_from(COMMENTS))
+    return Column(
+        name=name,
+        type=spec.type,
+        nullable=not key and draw(st.booleans()),
+        default=default,
+        comment=comment,
+    )
+
+
+class Namer:
+    """Names of indexes and constraints: unique per schema (PostgreSQL's rule for indexes,
+    and simplest for constraints), short enough to never be truncated."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.n = 0
+        self.prefix = prefix
+
+    def __call__(self, kind: str) -> str:
+        self.n += 1
+        return f"{self.prefix}{kind}_{self.n}"
+
+
+@st.composite
+def _table(
+    draw: st.DrawFn, name: str, schema: str, earlier: list[Table], namer: Namer, tid: str
+) -> Table:
+    n_cols = draw(st.integers(1, 5))
+    names = _unique_names(draw, n_cols)
+    pk_kind = draw(st.sampled_from(("single", "identity", "composite", "none")))
+    columns: list[Column] = []
+    pk_cols: tuple[str, ...] = ()
+    if pk_kind == "identity":
+        pk_name = _unique_names(draw, 1, names)[0]
+        identity = draw(st.sampled_from(("ALWAYS", "BY DEFAULT")))
+        columns.append(Column(pk_name, "bigint", nullable=False, identity=identity))
+        pk_cols = (pk_name,)
+    for i, col_name in enumerate(names):
+        in_key = (pk_kind == "single" and i == 0) or (pk_kind == "composite" and i < 2)
+        columns.append(draw(_column(col_name, key=in_key)))
+        if in_key:
+            pk_cols += (col_name,)
+    primary_key = (
+        PrimaryKey(columns=pk_cols, name=draw(st.none() | st.just(namer("pk"))))
+        if pk_cols
+        else None
+    )
+    table = Table(name=name, schema=schema, columns=tuple(columns), primary_key=primary_key)
+
+    # Foreign keys: to an earlier table's primary key, or to this one's (self-reference).
+    fks: list[ForeignKey] = []
+    targets = [t for t in [*earlier, table] if t.primary_key]
+    for target in draw(st.lists(st.sampled_from(targets), max_size=2)) if targets else []:
+        assert target.primary_key is not None
+        new_cols = []
+        for ref in target.primary_key.columns:
+            ref_col = target.column(ref) or next(c for c in columns if c.name == ref)
+            (col_name,) = _unique_names(draw, 1, [c.name for c in columns] + new_cols)
+            new_cols.append(col_name)
+            columns.append(Column(col_name, ref_col.type, nullable=True))
+        fks.append(
+            ForeignKey(
+                columns=tuple(new_cols),
+                ref_table=target.name,
+                ref_schema=target.schema,
+                ref_columns=target.primary_key.columns,
+                name=namer("fk"),
+                on_delete=draw(st.sampled_from(("NO ACTION", "CASCADE", "SET NULL"))),
+            )
+        )
+    table = replace(table, columns=tuple(columns), foreign_keys=tuple(fks))
+    keyable = [c for c in columns if SPEC.get(c.type, TYPES[0]).key and c.name not in pk_cols]
+    uniques: list[UniqueConstraint] = []
+    if keyable and draw(st.booleans()):
+        cols = draw(st.lists(st.sampled_from(keyable), min_size=1, max_size=4, unique=True))
+        uniques.append(
+            UniqueConstraint(
+                columns=tuple(c.name for c in cols),
+                name=namer("uq"),
+                nulls_not_distinct=draw(st.booleans()),
+            )
+        )
+    checks = [
+        CheckConstraint(_positive(c), name=namer("ck"))
+        for c in columns
+        if SPEC.get(c.type, TYPES[0]).integer and c.default != "0" and draw(st.booleans())
+    ]
+    indexes: list[Index] = []
+    for _ in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(("plain", "partial", "expression", "unique")))
+        col = draw(st.sampled_from(keyable or [c for c in columns if SPEC[c.type].key] or columns))
+        if not SPEC.get(col.type, TYPES[0]).key:
+            continue
+        ident = quote_ident(col.name)
+        if kind == "expression" and SPEC[col.type].text:
+            # as PostgreSQL stores it: varchar is cast to text for lower()
+            cast = "" if col.type == "text" else "::text"
+            part = IndexPart(expression=_expr(f"lower({ident}{cast})"))
+            parts: tuple[IndexPart, ...] = (part,)
+        else:
+            more = draw(st.lists(st.sampled_from(keyable or [col]), max_size=3, unique=True))
+            cols = [col, *(c for c in more if c is not col)]
+            parts = tuple(IndexPart(column=c.name, descending=draw(st.booleans())) for c in cols)
+        indexes.append(
+            Index(
+                name=namer("ix"),
+                parts=parts,
+                unique=kind == "unique",
+                where=_expr(f"{ident} IS NOT NULL") if kind == "partial" else None,
+                comment=draw(st.none() | st.sampled_from(COMMENTS)),
+            )
+        )
+    rls = draw(st.booleans()) and draw(st.booleans())
+    policies = ()
+    if rls:
+        policies = (
+            Policy(
+                name=namer("policy"),
+                command=draw(st.sampled_from(("ALL", "SELECT", "UPDATE"))),
+                using=_expr("true"),
+            ),
+        )
+    return replace(
+        table,
+        uniques=tuple(uniques),
+        checks=tuple(checks),
+        indexes=tuple(indexes),
+        comment=draw(st.none() | st.sampled_from(COMMENTS)),
+        rls_enabled=rls,
+        policies=policies,
+        id=tid,
+        columns=tuple(replace(c, id=f"{tid}.c{i}") for i, c in enumerate(table.columns)),
+    )
+
+
+def _partitioned(schema: str, name: str, namer: Namer) -> tuple[Table, ...]:
+    parent = Table(
+        name=name,
+        schema=schema,
+        columns=(
+            Column("id", "bigint", nullable=False),
+            Column("at", "date", nullable=False),
+            Column("note", "text"),
+        ),
+        primary_key=PrimaryKey(columns=("id", "at")),
+        partitioning=Partitioning(strategy="RANGE", key="at"),
+        id=f"part:{name}",
+    )
+    bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
+    return (
+        parent,
+        Table(
+            name=f"{name}_2025",
+            schema=schema,
+            partition_of=PartitionOf(schema, name, bound),
+            id=f"part:{name}_2025",
+        ),
+        Table(
+            name=f"{name}_default",
+            schema=schema,
+            partition_of=PartitionOf(schema, name, "DEFAULT"),
+            id=f"part:{name}_default",
+        ),
+    )
+
+
+@st.composite
+def designs(draw: st.DrawFn, *, max_tables: int = 4, partitions: bool = True) -> Schema:
+    """A random valid design (see the module docstring)."""
+    namer = Namer()
+    n_tables = draw(st.integers(1, max_tables))
+    table_names = _unique_names(draw, n_tables, (ENUM, DOMAIN))
+    tables: list[Table] = []
+    for i, name in enumerate(table_names):
+        schema = draw(st.sampled_from(("public", "public", OTHER_SCHEMA)))
+        tables.append(draw(_table(name, schema, tables, namer, f"t{i}")))
+    if partitions and draw(st.booleans()):
+        tables += _partitioned("public", "events", namer)
+    views: list[View] = []
+    for table in draw(st.lists(st.sampled_from(tables[:n_tables]), max_size=2, unique=True)):
+        cols = draw(st.lists(st.sampled_from(table.columns), min_size=1, max_size=3, unique=True))
+        select = ", ".join(quote_ident(c.name) for c in cols)
+        # as pg_get_viewdef prints it: tables on the search path unqualified
+        source = (
+            quote_ident(table.name)
+            if table.schema == "public"
+            else qualify(table.schema, table.name)
+        )
+        views.append(
+            View(
+                name=namer("view"),
+                schema=table.schema,
+                query=normalize_query(f"SELECT {select} FROM {source}"),
+                comment=draw(st.none() | st.sampled_from(COMMENTS)),
+            )
+        )
+    sequences = (
+        (Sequence(name=namer("seq"), start=draw(st.integers(1, 1000)), increment=2),)
+        if draw(st.booleans())
+        else ()
+    )
+    used_schemas = {t.schema for t in tables} - {"public"}
+    return Schema(
+        tables=tuple(tables),
+        enums=(EnumType(name=ENUM, values=ENUM_VALUES),),
+        domains=(
+            Domain(
+                name=DOMAIN,
+                type="integer",
+                checks=(CheckConstraint(_expr("VALUE > 0"), name="positive"),),
+            ),
+        ),
+        sequences=sequences,
+        views=tuple(views),
+        schemas=tuple(sorted(used_schemas)),
+    )
+
+
+# -- changes ------------------------------------------------------------------------------
+
+
+def _mentions(text: str | None, name: str) -> bool:
+    return text is not None and (name in text or quote_ident(name) in text)
+
+
+def _used(schema: Schema, table: Table, column: str) -> bool:
+    """Whether anything besides the column list names ``column`` of ``table``."""
+    key_cols: set[str] = set()
+    if table.primary_key:
+        key_cols |= set(table.primary_key.columns)
+    for fk in table.foreign_keys:
+        key_cols |= set(fk.columns)
+    for u in table.uniques:
+        key_cols |= set(u.columns)
+    for i in table.indexes:
+        key_cols |= {p.column for p in i.parts if p.column}
+    if column in key_cols:
+        return True
+    texts = [c.expression for c in table.checks]
+    texts += [p.expression for i in table.indexes for p in i.parts] + [
+        i.where for i in table.indexes
+    ]
+    texts += [v.query for v in schema.views]
+    if table.partitioning:
+        texts.append(table.partitioning.key)
+    if any(_mentions(t, column) for t in texts):
+        return True
+    return any(
+        fk.ref_table == table.name and fk.ref_schema == table.schema and column in fk.ref_columns
+        for t in schema.tables
+        for fk in t.foreign_keys
+    )
+
+
+def _plain_tables(schema: Schema) -> list[Table]:
+    return [
+        t
+        for t in schema.tables
+        if t.partitioning is None and t.partition_of is None and not t.id.startswith("part:")
+    ]
+
+
+def _in_views(schema: Schema, table: Table) -> bool:
+    return any(_mentions(v.query, table.name) for v in schema.views)
+
+
+def _referenced(schema: Schema, table: Table) -> bool:
+    return any(
+        fk.ref_table == table.name and fk.ref_schema == table.schema
+        for t in schema.tables
+        if t.qualified_name != table.qualified_name
+        for fk in t.foreign_keys
+    )
+
+
+Edit = Callable[[st.DrawFn, Schema, Namer], Schema | None]
+
+
+def _with_columns(schema: Schema, table: Table, columns: Iterable[Column]) -> Schema:
+    return schema.with_table(replace(table, columns=tuple(columns)))
+
+
+def add_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    (name,) = _unique_names(draw, 1, table.column_names)
+    column = draw(_column(name))
+    if not column.nullable and column.default is None:
+        column = replace(column, nullable=True)
+    column = replace(column, id=namer("newcol"))
+    return _with_columns(schema, table, [*table.columns, column])
+
+
+def drop_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    free = [c for c in table.columns if not _used(schema, table, c.name)]
+    if not free or len(table.columns) < 2:
+        return None
+    gone = draw(st.sampled_from(free))
+    return _with_columns(schema, table, [c for c in table.columns if c is not gone])
+
+
+def rename_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    free = [c for c in table.columns if not _used(schema, table, c.name)]
+    if not free:
+        return None
+    old = draw(st.sampled_from(free))
+    (new,) = _unique_names(draw, 1, table.column_names)
+    columns = [replace(c, name=new) if c is old else c for c in table.columns]
+    return _with_columns(schema, table, columns)
+
+
+# (old type, new type, how the stored default reads after the change)
+TYPE_CHANGES: tuple[tuple[str, str, Callable[[str], str]], ...] = (
+    ("text", "character varying(20)", lambda d: d.replace("::text", "::varchar")),
+    # the editor keeps the default as typed when only the type changes
+    ("text", "character varying(20)", lambda d: d),
+    ("character varying(40)", "text", lambda d: d.replace("::varchar", "::text")),
+    ("integer", "bigint", lambda d: d),
+    ("smallint", "integer", lambda d: d),
+    ("integer", "numeric(12,2)", lambda d: d),
+    ("boolean", "text", lambda d: f"'{d.lower()}'::text"),
+)
+
+
+def change_type(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    """A type change of a column (with its default), also when a CHECK, an index or a view
+    uses it; never a key column (foreign keys on both sides would have to change too)."""
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    key_cols = set(table.primary_key.columns if table.primary_key else ())
+    key_cols |= {c for fk in table.foreign_keys for c in fk.columns}
+    candidates = [
+        (c, new, convert)
+        for c in table.columns
+        for old, new, convert in TYPE_CHANGES
+        if c.type == old and c.name not in key_cols and not c.identity
+    ]
+    candidates = [
+        x
+        for x in candidates
+        if not any(
+            fk.ref_table == table.name and x[0].name in fk.ref_columns
+            for t in schema.tables
+            for fk in t.foreign_keys
+        )
+    ]
+    if not candidates:
+        return None
+    column, new_type, convert = draw(st.sampled_from(candidates))
+    if new_type == "text" and any(_mentions(c.expression, column.name) for c in table.checks):
+        return None  # "col > 0" does not apply to text
+    changed = replace(
+        column,
+        type=new_type,
+        default=convert(column.default) if column.default else None,
+    )
+    return _with_columns(schema, table, [changed if c is column else c for c in table.columns])
+
+
+def toggle_not_null(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    key_cols = set(table.primary_key.columns if table.primary_key else ())
+    candidates = [c for c in table.columns if c.name not in key_cols and not c.identity]
+    if not candidates:
+        return None
+    column = draw(st.sampled_from(candidates))
+    changed = replace(column, nullable=not column.nullable)
+    return _with_columns(schema, table, [changed if c is column else c for c in table.columns])
+
+
+def add_foreign_key(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    tables = _plain_tables(schema)
+    table = draw(st.sampled_from(tables))
+    targets = [t for t in tables if t.primary_key]
+    if not targets:
+        return None
+    target = draw(st.sampled_from(targets))
+    assert target.primary_key is not None
+    taken = list(table.column_names)
+    new_cols: list[Column] = []
+    for ref in target.primary_key.columns:
+        ref_col = target.column(ref)
+        assert ref_col is not None
+        (name,) = _unique_names(draw, 1, taken)
+        taken.append(name)
+        new_cols.append(Column(name, ref_col.type, id=namer("fkcol")))
+    fk = ForeignKey(
+        columns=tuple(c.name for c in new_cols),
+        ref_table=target.name,
+        ref_schema=target.schema,
+        ref_columns=target.primary_key.columns,
+        name=namer("newfk"),
+    )
+    return schema.with_table(
+        replace(table, columns=(*table.columns, *new_cols), foreign_keys=(*table.foreign_keys, fk))
+    )
+
+
+def add_check(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    ints = [c for c in table.columns if SPEC.get(c.type, TYPES[1]).integer and c.default != "0"]
+    if not ints:
+        return None
+    column = draw(st.sampled_from(ints))
+    check = CheckConstraint(_positive(column), name=namer("newck"))
+    return schema.with_table(replace(table, checks=(*table.checks, check)))
+
+
+def add_unique(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    keyable = [c for c in table.columns if SPEC.get(c.type, TYPES[0]).key]
+    if not keyable:
+        return None
+    column = draw(st.sampled_from(keyable))
+    unique = UniqueConstraint(columns=(column.name,), name=namer("newuq"))
+    return schema.with_table(replace(table, uniques=(*table.uniques, unique)))
+
+
+def add_index(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    keyable = [c for c in table.columns if SPEC.get(c.type, TYPES[0]).key]
+    if not keyable:
+        return None
+    column = draw(st.sampled_from(keyable))
+    ident = quote_ident(column.name)
+    partial = draw(st.booleans())
+    index = Index(
+        name=namer("newix"),
+        parts=(IndexPart(column=column.name),),
+        where=_expr(f"{ident} IS NOT NULL") if partial else None,
+    )
+    return schema.with_table(replace(table, indexes=(*table.indexes, index)))
+
+
+def drop_table(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    candidates = [
+        t for t in _plain_tables(schema) if not _referenced(schema, t) and not _in_views(schema, t)
+    ]
+    if not candidates or len(schema.tables) < 2:
+        return None
+    gone = draw(st.sampled_from(candidates))
+    return replace(schema, tables=tuple(t for t in schema.tables if t is not gone))
+
+
+def _retarget(schema: Schema, old: Table, new_name: str) -> Schema:
+    tables = []
+    for t in schema.tables:
+        fks = tuple(
+            replace(fk, ref_table=new_name)
+            if (fk.ref_schema, fk.ref_table) == (old.schema, old.name)
+            else fk
+            for fk in t.foreign_keys
+        )
+        tables.append(replace(t, foreign_keys=fks))
+    return replace(schema, tables=tuple(tables))
+
+
+def rename_table(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    candidates = [t for t in _plain_tables(schema) if not _in_views(schema, t)]
+    if not candidates:
+        return None
+    table = draw(st.sampled_from(candidates))
+    (new,) = _unique_names(draw, 1, [t.name for t in schema.tables] + [ENUM, DOMAIN])
+    schema = _retarget(schema, table, new)
+    table = next(t for t in schema.tables if t.id == table.id)
+    renamed = replace(table, name=new)
+    return replace(schema, tables=tuple(renamed if t is table else t for t in schema.tables))
+
+
+def split_table(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    """Move some columns into a new table keyed by the old one's primary key."""
+    candidates = [t for t in _plain_tables(schema) if t.primary_key]
+    if not candidates:
+        return None
+    table = draw(st.sampled_from(candidates))
+    assert table.primary_key is not None
+    free = [c for c in table.columns if not _used(schema, table, c.name)]
+    if not free:
+        return None
+    moved = draw(st.lists(st.sampled_from(free), min_size=1, max_size=len(free), unique=True))
+    (name,) = _unique_names(draw, 1, [t.name for t in schema.tables] + [ENUM, DOMAIN])
+    key = [
+        replace(c, id=namer("splitkey"), identity=None, default=None, nullable=False)
+        for c in table.columns
+        if c.name in table.primary_key.columns
+    ]
+    detail = Table(
+        name=name,
+        schema=table.schema,
+        columns=(*key, *(replace(c, id=namer("splitcol")) for c in moved)),
+        primary_key=PrimaryKey(columns=table.primary_key.columns, name=namer("splitpk")),
+        foreign_keys=(
+            ForeignKey(
+                columns=table.primary_key.columns,
+                ref_table=table.name,
+                ref_schema=table.schema,
+                ref_columns=table.primary_key.columns,
+                name=namer("splitfk"),
+                on_delete="CASCADE",
+            ),
+        ),
+        id=namer("splittable"),
+    )
+    kept = replace(table, columns=tuple(c for c in table.columns if c not in moved))
+    tables = [kept if t is table else t for t in schema.tables]
+    return replace(schema, tables=(*tables, detail))
+
+
+EDITS: dict[str, Edit] = {
+    "add column": add_column,
+    "drop column": drop_column,
+    "rename column": rename_column,
+    "change type": change_type,
+    "toggle NOT NULL": toggle_not_null,
+    "add foreign key": add_foreign_key,
+    "add check": add_check,
+    "add unique": add_unique,
+    "add index": add_index,
+    "drop table": drop_table,
+    "rename table": rename_table,
+    "split table": split_table,
+}
+
+
+@st.composite
+def changed_designs(
+    draw: st.DrawFn, design: Schema, *, max_edits: int = 3
+) -> tuple[Schema, tuple[str, ...]]:
+    """``design`` after 1..``max_edits`` random edits, and the names of the edits made."""
+    namer = Namer("e")
+    made: list[str] = []
+    for kind in draw(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=max_edits)):
+        if not _plain_tables(design):
+            break
+        changed = EDITS[kind](draw, design, namer)
+        if changed is not None:
+            design = changed
+            made.append(kind)
+    return design, tuple(made)
+
+
+__all__ = ["EDITS", "changed_designs", "designs"]
