@@ -171,6 +171,16 @@ def report(*, progress: float | None = None, message: str | None = None) -> None
         Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(**changes)
 
 
+def ping(*, seconds: float = 0.0, tag: str = "") -> dict[str, Any]:
+    """A job that proves the queue runs work (the load benchmark's fault run, the tests)."""
+    import os
+    import time
+
+    report(progress=0.0, message="sleeping")
+    time.sleep(min(max(seconds, 0.0), 60.0))
+    return {"pid": os.getpid(), "tag": tag}
+
+
 def current_job() -> str | None:
     """The id of the job the caller runs in, or None."""
     return _current_job.get()

@@ -247,6 +247,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "max_retries": 1,
 }
+# one queue name per deployment (ERD_TASK_QUEUE) when several share a Redis
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ERD_TASK_QUEUE", "erd")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True  # results live in the Job row
