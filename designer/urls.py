@@ -20,6 +20,7 @@ from designer.views import (
     enums,
     explore,
     export,
+    health,
     imports,
     indexes,
     patterns,
@@ -178,6 +179,8 @@ shared_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", project_views.project_list, name="project_list"),
