@@ -7,6 +7,7 @@ DEBUG off and refuses to start without SECRET_KEY.
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -219,6 +220,11 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", False)
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     WHITENOISE_USE_FINDERS = False
+
+# Under ASGI, whitenoise's static files are sent by Django's sync-to-async adapter; fine.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
 
 # Structured logs: one JSON object a line on stderr (ERD_LOG_FORMAT=text for plain lines).
 LOGGING = {
