@@ -23,6 +23,7 @@ from designer.views import (
     health,
     imports,
     indexes,
+    live,
     patterns,
     tables,
 )
@@ -74,6 +75,8 @@ table_patterns = [
 editor_patterns = [
     path("", editor.editor, name="editor"),
     path("revision/", project_views.revision, name="revision"),
+    path("events/", live.events_stream, name="events"),
+    path("presence/", live.presence, name="presence"),
     path("tables/", tables.table_list, name="table_list"),
     path("tables/<str:uid>/", include(table_patterns)),
     path("enums/", enums.enum_list, name="enum_list"),
