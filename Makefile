@@ -49,6 +49,11 @@ bench-quick: setup
 fuzz: setup-test
 	@scripts/fuzz.sh
 
+## Load and faults on the production set-up (2 uvicorn + 1 Celery worker, the machine's
+## PostgreSQL and Redis): figures per request kind, errors, lost updates. BENCH_ARGS=--quick.
+bench-load: setup
+	@$(PY) benchmarks/load_test.py $(BENCH_ARGS)
+
 ## Check the real parts: dot, PostgreSQL (embedded or ERD_PG_DSN), Chromium.
 doctor: setup
 	@$(PY) manage.py doctor
