@@ -211,6 +211,16 @@ class Stats:
             self.error_samples.append(f"{kind}: {what}")
 
 
+class _Port:
+    """The shared client aimed at one app process."""
+
+    def __init__(self, client: httpx.AsyncClient, port: int) -> None:
+        self.client, self.port = client, port
+
+    async def request(self, method: str, path: str, **kw) -> httpx.Response:
+        return await self.client.request(method, f"http://127.0.0.1:{self.port}{path}", **kw)
+
+
 async def request(
     client_of, ports, stats: Stats, method: str, path: str, **kw
 ) -> httpx.Response | None:
@@ -236,14 +246,12 @@ async def user_loop(
     rng: random.Random,
 ) -> None:
     mine = ports[n % 2 :] + ports[: n % 2]
-    clients = {
-        p: httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{p}",
-            cookies={"sessionid": session},
-            timeout=httpx.Timeout(60, connect=2),
-        )
-        for p in ports
-    }
+    # one client (one cookie jar: cookies do not care about ports) for both app processes
+    client = httpx.AsyncClient(cookies={"sessionid": session}, timeout=httpx.Timeout(60, connect=2))
+
+    def on(port: int) -> _Port:
+        return _Port(client, port)
+
     token = ""
     counter = 0
     try:
@@ -255,7 +263,7 @@ async def user_loop(
             start = time.perf_counter()
             try:
                 if kind == "editor" or not token:
-                    r = await request(clients.get, mine, stats, "GET", f"/p/{slug}/")
+                    r = await request(on, mine, stats, "GET", f"/p/{slug}/")
                     m = re.search(r'"X-CSRFToken": "([^"]+)"', r.text) if r is not None else None
                     if m:
                         token = m.group(1)
@@ -266,7 +274,7 @@ async def user_loop(
                     column = f"{stats.tag}{n:02d}_{counter}"
                     headers = {"X-CSRFToken": token, "HX-Request": "true"}
                     r = await request(
-                        clients.get,
+                        on,
                         mine,
                         stats,
                         "POST",
@@ -277,7 +285,7 @@ async def user_loop(
                     if r is not None and r.status_code == 200:
                         stats.saved.append((slug, uid, column))
                         r = await request(
-                            clients.get,
+                            on,
                             mine,
                             stats,
                             "GET",
@@ -286,7 +294,7 @@ async def user_loop(
                         )
                 elif kind == "render":
                     r = await request(
-                        clients.get,
+                        on,
                         mine,
                         stats,
                         "GET",
@@ -295,7 +303,7 @@ async def user_loop(
                     )
                 else:
                     r = await request(
-                        clients.get, mine, stats, "GET", f"/p/{slug}/export/postgres/download/"
+                        on, mine, stats, "GET", f"/p/{slug}/export/postgres/download/"
                     )
             except httpx.HTTPError as exc:
                 stats.error(label, type(exc).__name__)
@@ -308,8 +316,7 @@ async def user_loop(
             else:
                 stats.times[label].append(elapsed)
     finally:
-        for c in clients.values():
-            await c.aclose()
+        await client.aclose()
 
 
 def pct(values: list[float], p: float) -> float:
