@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('designer', '0002_advisorrulesetting_findingdismissal'),
+        ('designer', '0003_canvas_placements'),
         ('projects', '0004_savedview'),
     ]
 
