@@ -261,9 +261,12 @@ def render_diagram_job(
 
 
 def _encode_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``project_diagram`` options as JSON for a job: table sets sorted, a view by its id."""
     encoded = dict(options)
     if encoded.get("tables") is not None:
         encoded["tables"] = sorted(encoded["tables"])
+    if encoded.get("view") is not None:
+        encoded["view"] = encoded["view"].pk
     return encoded
 
 
@@ -271,6 +274,8 @@ def _decode_options(options: dict[str, Any]) -> dict[str, Any]:
     decoded = dict(options)
     if decoded.get("tables") is not None:
         decoded["tables"] = frozenset(decoded["tables"])
+    if decoded.get("view") is not None:
+        decoded["view"] = SavedView.objects.get(pk=decoded["view"])
     return decoded
 
 

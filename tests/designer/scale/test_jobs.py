@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -78,3 +79,20 @@ def test_only_the_projects_own_functions_can_be_jobs(eager):
         jobs.enqueue("os.system", command="true")
     with pytest.raises(ImportError):
         jobs.enqueue("designer.jobs.no_such_function")
+
+
+@pytest.mark.django_db
+def test_a_saved_views_options_travel_to_a_render_job_and_back(django_user_model):
+    from designer.selectors import diagrams
+    from designer.services.tables import table_create
+    from projects.models import SavedView
+    from projects.services import project_create
+
+    user = django_user_model.objects.create_user("olive", password="pw-long-enough-1")
+    project = project_create(owner=user, name="Views")
+    table_create(actor=user, project=project, name="orders")
+    view = SavedView.objects.create(project=project, name="All", tables=["public.orders"])
+    options = diagrams.saved_view_options(view)
+    encoded = diagrams._encode_options(options)
+    assert json.loads(json.dumps(encoded)) == encoded
+    assert diagrams._decode_options(encoded) == options
