@@ -309,7 +309,10 @@ async def user_loop(
                 stats.error(label, type(exc).__name__)
                 continue
             elapsed = (time.perf_counter() - start) * 1000
-            if r is None or r.status_code >= 400:
+            if r is not None and r.status_code == 422:
+                m = re.search(r'role="alert">([^<]*)<', r.text)
+                stats.error(label, f"HTTP 422 {m.group(1) if m else ''}")
+            elif r is None or r.status_code >= 400:
                 stats.error(
                     label, f"HTTP {r.status_code if r else '-'} {r.text[:120] if r else ''}"
                 )
