@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('designer', '0003_canvas_placements'),
+        ('designer', '0004_enum_version'),
         ('projects', '0004_savedview'),
     ]
 
