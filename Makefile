@@ -4,7 +4,7 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench bench-quick doctor setup setup-test migrate fuzz
+.PHONY: run run-prod test lint bench bench-quick bench-load doctor setup setup-test migrate fuzz
 
 setup:
 	@scripts/bootstrap.sh
@@ -21,6 +21,11 @@ run: migrate
 	@$(PY) manage.py seed_demo
 	@echo "==> ERD Designer on http://$(HOST):$(PORT)/  (demo project: http://$(HOST):$(PORT)/p/demo/)"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Production on one host: uvicorn x WEB_WORKERS (2) + one Celery worker, from DATABASE_URL,
+## REDIS_URL and SECRET_KEY (see README, Production).
+run-prod: setup
+	@scripts/run-prod.sh
 
 ## Set up (with Chromium), lint, and run the whole test suite.
 test: setup-test
@@ -43,6 +48,11 @@ bench-quick: setup
 ## Generative properties with random seeds for FUZZ_MINUTES (default 10); prints examples tried.
 fuzz: setup-test
 	@scripts/fuzz.sh
+
+## Load and faults on the production set-up (2 uvicorn + 1 Celery worker, the machine's
+## PostgreSQL and Redis): figures per request kind, errors, lost updates. BENCH_ARGS=--quick.
+bench-load: setup
+	@$(PY) benchmarks/load_test.py $(BENCH_ARGS)
 
 ## Check the real parts: dot, PostgreSQL (embedded or ERD_PG_DSN), Chromium.
 doctor: setup

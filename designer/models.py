@@ -274,3 +274,54 @@ class CanvasViewport(models.Model):
 
     def __str__(self) -> str:
         return f"({self.x:g}, {self.y:g}) × {self.k:g}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class Job(models.Model):
+    """One piece of work slower than a request (``designer.jobs``): a whole-design render, a
+    rehearsal, a big import. Its row is how progress, results and failures reach the browser,
+    whichever process runs it."""
+
+    ACTIVE = (JobState.QUEUED, JobState.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    # The task and its arguments, hashed: at most one active job per key (a unique index on
+    # the active rows), so a second request for the same work joins the first.
+    dedupe_key = models.CharField(max_length=64)
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    state = models.CharField(max_length=10, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.FloatField(default=0.0)
+    message = models.CharField(max_length=200, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="designer_job_one_active_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)

@@ -7,6 +7,7 @@ DEBUG off and refuses to start without SECRET_KEY.
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -130,17 +131,38 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-# Rendered diagrams are cached by a hash of their DOT source. The default is a
-# file cache shared by every worker on a host; point CACHES at Redis or
-# Memcached to share it between hosts.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(VAR_DIR / "cache"),
-        "TIMEOUT": 60 * 60 * 24 * 7,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# Rendered diagrams are cached by a hash of their DOT source. With REDIS_URL the cache (and the
+# render locks, designer/locks.py, and collaboration's pub/sub, designer/events.py) is Redis,
+# shared by every process on every host; without it, a file cache shared by the processes of
+# one host.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_SECONDS = 60 * 60 * 24 * 7
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": CACHE_SECONDS,
+            "KEY_PREFIX": "erd",
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "TIMEOUT": CACHE_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Work slower than a request (designer/jobs.py): Celery when a broker is configured
+# (ERD_TASK_BROKER, else REDIS_URL), else a thread of the web process; ERD_JOBS_EAGER runs
+# jobs at once, in the caller (the tests).
+ERD_TASK_BROKER = os.environ.get("ERD_TASK_BROKER", "").strip() or REDIS_URL
+ERD_JOBS_EAGER = _env_bool("ERD_JOBS_EAGER", False)
+# A job past this many seconds is stopped (Celery: soft limit, then the hard limit 30 s later).
+ERD_JOB_TIME_LIMIT_SECONDS = int(os.environ.get("ERD_JOB_TIME_LIMIT_SECONDS", 600))
 
 # Limits on user input and on Graphviz.
 ERD_MAX_UPLOAD_BYTES = int(os.environ.get("ERD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
@@ -199,9 +221,45 @@ if not DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     WHITENOISE_USE_FINDERS = False
 
+# Under ASGI, whitenoise's static files are sent by Django's sync-to-async adapter; fine.
+warnings.filterwarnings(
+    "ignore", message="StreamingHttpResponse must consume synchronous iterators"
+)
+
+# Structured logs: one JSON object a line on stderr (ERD_LOG_FORMAT=text for plain lines).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "designer.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("ERD_LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Celery (designer/worker.py), used when ERD_TASK_BROKER or REDIS_URL names a broker.
+CELERY_BROKER_URL = ERD_TASK_BROKER or "memory://"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # an unacknowledged job (its worker was killed) is delivered again after this long
+    "visibility_timeout": ERD_JOB_TIME_LIMIT_SECONDS + 60,
+    "socket_connect_timeout": 2,
+    "max_retries": 1,
+}
+# one queue name per deployment (ERD_TASK_QUEUE) when several share a Redis
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("ERD_TASK_QUEUE", "erd")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True  # results live in the Job row
+CELERY_TASK_SOFT_TIME_LIMIT = ERD_JOB_TIME_LIMIT_SECONDS
+CELERY_TASK_TIME_LIMIT = ERD_JOB_TIME_LIMIT_SECONDS + 30
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_WORKER_SEND_TASK_EVENTS = False

@@ -20,8 +20,10 @@ from designer.views import (
     enums,
     explore,
     export,
+    health,
     imports,
     indexes,
+    live,
     patterns,
     tables,
 )
@@ -73,6 +75,8 @@ table_patterns = [
 editor_patterns = [
     path("", editor.editor, name="editor"),
     path("revision/", project_views.revision, name="revision"),
+    path("events/", live.events_stream, name="events"),
+    path("presence/", live.presence, name="presence"),
     path("tables/", tables.table_list, name="table_list"),
     path("tables/<str:uid>/", include(table_patterns)),
     path("enums/", enums.enum_list, name="enum_list"),
@@ -178,6 +182,8 @@ shared_patterns = [
 ]
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", project_views.project_list, name="project_list"),

@@ -102,3 +102,32 @@ def live_pg_allowed(settings, pg_server_dsn: str) -> None:
     host = str(params.get("host") or "")
     port = params.get("port") or 5432
     settings.ERD_LIVE_DSN_ALLOW = [host if host.startswith("/") else f"{host}:{port}"]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A real Redis: TEST_REDIS_URL, else the machine's 127.0.0.1:6379 (database 15)."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        missing_service(f"Redis at {url}")
+    return url
+
+
+@pytest.fixture
+def with_redis(settings, redis_url: str) -> str:
+    """The app set up as in production: cache, locks and pub/sub on Redis (keys of this test
+    only). Returns the key prefix."""
+    prefix = f"erd-test-{uuid.uuid4().hex[:12]}"
+    settings.REDIS_URL = redis_url
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    return prefix

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -18,13 +17,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
 
+from designer import jobs, locks
 from designer.diagram import dot as dot_module
 from designer.diagram.dot import DiagramOptions, schema_to_dot
 from designer.diagram.graph import find_table, neighbourhood
 from designer.diagram.limits import check_drawable
 from designer.diagram.render import RenderError, render, render_keyed
+from designer.models import Job, JobState
 from designer.schema.model import Schema
 from designer.selectors.design import project_schema
 from designer.selectors.graph import design_graph, subset_schema
@@ -119,13 +119,25 @@ def project_diagram(
         check_drawable(schema, options, settings.ERD_MAX_DIAGRAM_ROWS)
         return schema_to_dot(schema, options)
 
-    return render_keyed(
-        key,
-        make_dot,
-        fmt,  # type: ignore[arg-type]
-        timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
-        cache=cache,
-    )
+    fast_key = _fast_key(fmt, key)
+    hit = cache.get(fast_key)
+    if isinstance(hit, bytes):
+        return hit
+    # One render per key across every process: a second asker waits for the first one's
+    # picture (render_keyed then finds it in the cache) instead of running dot again.
+    wait = settings.ERD_DOT_TIMEOUT_SECONDS + LOCK_EXTRA_SECONDS
+    lock = locks.wait_for("render:" + fast_key, ttl=wait, timeout=wait)
+    try:
+        return render_keyed(
+            key,
+            make_dot,
+            fmt,  # type: ignore[arg-type]
+            timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
+            cache=cache,
+        )
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 # The cheap cache key must change when the drawing code does.
@@ -228,33 +240,47 @@ def _drawn_count(project: Project, options: dict[str, Any]) -> int:
     return len(design_graph(project).tables)
 
 
-def _render_in_background(
-    project: Project, fmt: str, options: dict[str, Any], fast_key: str, lock_key: str
-) -> None:
+def render_diagram_job(
+    *, project_id: int, fmt: str, options: dict[str, Any], revision: int = 0
+) -> dict[str, Any]:
+    """The job (``designer.jobs``) drawing a big picture into the cache; ``revision`` only
+    tells apart the jobs of two revisions. A failure is remembered for ``FAILURE_SECONDS``
+    for the pollers."""
+    project = Project.objects.get(pk=project_id)
+    options = _decode_options(options)
+    fast_key = _fast_key(fmt, _options_key(project, options))
     try:
-        project_diagram(project, fmt, **options)
+        out = project_diagram(project, fmt, **options)
     except (RenderError, LookupError) as exc:
         cache.set(fast_key + ":failed", str(exc.args[0] if exc.args else exc), FAILURE_SECONDS)
+        raise jobs.JobError(str(exc.args[0] if exc.args else exc)) from None
     except Exception:
-        logger.exception("background diagram render failed")
         cache.set(fast_key + ":failed", ERR_BACKGROUND, FAILURE_SECONDS)
-    finally:
-        cache.delete(lock_key)
-        # this thread's own database connections; the request's are untouched
-        connections.close_all()
+        raise
+    return {"bytes": len(out)}
 
 
-def diagram_or_pending(project: Project, fmt: str = "svg", **options: Any) -> bytes | Pending:
-    """The picture ``project_diagram(project, fmt, **options)`` would give, or ``Pending``.
+def _encode_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``project_diagram`` options as JSON for a job: table sets sorted, a view by its id."""
+    encoded = dict(options)
+    if encoded.get("tables") is not None:
+        encoded["tables"] = sorted(encoded["tables"])
+    if encoded.get("view") is not None:
+        encoded["view"] = encoded["view"].pk
+    return encoded
 
-    A cached picture is returned at once. One drawing more than ``ASYNC_RENDER_TABLES``
-    tables that is not cached starts in a daemon thread (one per cache key across threads
-    and processes: ``cache.add`` is the lock) and ``Pending`` comes back at once; ask again
-    to get the picture. Smaller pictures are drawn here. Raises ``RenderError`` when the
-    drawing failed (remembered for ``FAILURE_SECONDS``) and ``LookupError`` for an unknown
-    ``around`` table.
-    """
-    key = _diagram_key(
+
+def _decode_options(options: dict[str, Any]) -> dict[str, Any]:
+    decoded = dict(options)
+    if decoded.get("tables") is not None:
+        decoded["tables"] = frozenset(decoded["tables"])
+    if decoded.get("view") is not None:
+        decoded["view"] = SavedView.objects.get(pk=decoded["view"])
+    return decoded
+
+
+def _options_key(project: Project, options: dict[str, Any]) -> str:
+    return _diagram_key(
         project,
         options.get("direction", "LR"),
         options.get("mode", "all"),
@@ -272,7 +298,19 @@ def diagram_or_pending(project: Project, fmt: str = "svg", **options: Any) -> by
             options.get("fold_partitions", True),
         ),
     )
-    fast_key = _fast_key(fmt, key)
+
+
+def diagram_or_pending(project: Project, fmt: str = "svg", **options: Any) -> bytes | Pending:
+    """The picture ``project_diagram(project, fmt, **options)`` would give, or ``Pending``.
+
+    A cached picture is returned at once. One drawing more than ``ASYNC_RENDER_TABLES``
+    tables that is not cached becomes a job (``designer.jobs``: a Celery worker, or a thread
+    without a broker; one job per picture across all processes) and ``Pending`` comes back at
+    once; ask again to get the picture. Smaller pictures are drawn here. Raises
+    ``RenderError`` when the drawing failed (remembered for ``FAILURE_SECONDS``) and
+    ``LookupError`` for an unknown ``around`` table.
+    """
+    fast_key = _fast_key(fmt, _options_key(project, options))
     hit = cache.get(fast_key)
     if isinstance(hit, bytes):
         return hit
@@ -281,27 +319,24 @@ def diagram_or_pending(project: Project, fmt: str = "svg", **options: Any) -> by
         raise RenderError(failed)
     if _drawn_count(project, options) <= ASYNC_RENDER_TABLES:
         return project_diagram(project, fmt, **options)
-    lock_key = fast_key + ":lock"
-    now = time.time()
-    timeout = int(settings.ERD_DOT_TIMEOUT_SECONDS) + LOCK_EXTRA_SECONDS
-    if cache.add(lock_key, now, timeout):
-        threading.Thread(
-            target=_render_in_background,
-            args=(project, fmt, dict(options), fast_key, lock_key),
-            name=f"erd-render-{project.pk}",
-            daemon=True,
-        ).start()
-        return Pending(now)
-    started = cache.get(lock_key)
-    if started is None:
-        # finished between our look-ups: the picture or its failure is there now
+    job_id = jobs.enqueue(
+        "designer.selectors.diagrams.render_diagram_job",
+        project_id=project.pk,
+        fmt=fmt,
+        options=_encode_options(options),
+        revision=project.revision,
+    )
+    job = Job.objects.filter(pk=job_id).values("state", "created_at").first()
+    if job is not None and job["state"] in (JobState.DONE, JobState.FAILED):
+        # finished already (eager jobs, or a fast worker): the picture or its failure is there
         hit = cache.get(fast_key)
         if isinstance(hit, bytes):
             return hit
         failed = cache.get(fast_key + ":failed")
         if isinstance(failed, str):
             raise RenderError(failed)
-    return Pending(started if isinstance(started, float) else now)
+    started = job["created_at"].timestamp() if job is not None else time.time()
+    return Pending(started)
 
 
 # -- saved views (subject areas) ---------------------------------------------------------

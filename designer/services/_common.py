@@ -9,11 +9,14 @@ that something changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from designer import events
 from designer.models import DesignColumn, DesignTable
 from designer.schema.sqltext import (
     SqlTextError,
@@ -77,12 +80,21 @@ def touch(
     before: str = "",
     after: str = "",
 ) -> None:
-    """Bump the project's revision and record the edit in its activity log."""
+    """Bump the project's revision, record the edit in its activity log, and (after the
+    commit) push the new revision to every open editor."""
     # update() skips auto_now: "Updated" on the project list follows design edits only if set here.
     Project.objects.filter(pk=project.pk).update(
         revision=F("revision") + 1, updated_at=timezone.now()
     )
     project.refresh_from_db(fields=["revision", "updated_at"])
+    user = actor if actor is not None and actor.is_authenticated else None
+    event = {
+        "type": "revision",
+        "revision": project.revision,
+        "actor": user.get_username() if user else "",
+        "actor_id": user.pk if user else None,
+    }
+    transaction.on_commit(partial(events.publish, project.pk, event))
     if verb:
         activity_log(
             project=project,

@@ -1,8 +1,11 @@
-/* ERD Designer: editing together. On a project page, poll /p/<slug>/revision/ every 3 s; when
-   the design changed because of someone else (or another tab), tell the page with a
-   `schema-changed` event on <body> (the diagram and table list refresh themselves) and show a
-   notice. The table panel is never re-rendered automatically: a form being typed in stays as
-   it is, and the notice offers a link to reload the panel. */
+/* ERD Designer: editing together. On the editor page, listen to /p/<slug>/events/ (Server-Sent
+   Events, pushed the moment someone saves; served under ASGI, `make run-prod`); where the
+   server cannot stream (runserver answers 204) or the stream keeps failing, poll
+   /p/<slug>/revision/ every 3 s instead. When the design changed because of someone else (or
+   another tab), tell the page with a `schema-changed` event on <body> (the diagram and table
+   list refresh themselves) and show a notice. The table panel is never re-rendered
+   automatically: a form being typed in stays as it is, and the notice offers a link to reload
+   the panel. Presence: who has the editor open, and which table each one edits, in #presence. */
 (function () {
   "use strict";
 
@@ -83,16 +86,17 @@
     notify(data.by_you ? "You (in another tab)" : data.actor);
   }
 
+  function seen(data) {
+    if (!data || typeof data.revision !== "number") return;
+    if (known === null) known = data.revision;
+    else if (data.revision > known) changed(data);
+  }
+
   function poll() {
     if (document.hidden) return schedule();
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (data && typeof data.revision === "number") {
-          if (known === null) known = data.revision;
-          else if (data.revision !== known) changed(data);
-        }
-      })
+      .then(seen)
       .catch(function () { /* offline for a moment: try again next time */ })
       .then(schedule);
   }
@@ -102,6 +106,73 @@
     timer = setTimeout(poll, POLL_MS);
   }
 
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
-  poll();
+  function startPolling() {
+    if (polling) return;
+    polling = true;
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
+    poll();
+  }
+
+  // -- pushed updates and presence ---------------------------------------------------------
+
+  var connection = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  var polling = false;
+  var failures = 0;
+
+  function showPresence(viewers) {
+    var box = document.getElementById("presence");
+    if (!box || !Array.isArray(viewers)) return;
+    box.textContent = "";
+    viewers.forEach(function (v) {
+      var chip = document.createElement("span");
+      chip.className = "presence-chip";
+      chip.textContent = v.table ? v.user + " · " + v.table : v.user; // textContent: user text
+      chip.title = v.table ? v.user + " is editing " + v.table : v.user + " is viewing";
+      box.appendChild(chip);
+    });
+    box.hidden = viewers.length === 0;
+  }
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  var reportedTable = null;
+  function reportPresence() {
+    var panel = document.querySelector("#panel [data-table-uid]");
+    var table = panel ? panel.getAttribute("data-table-uid") : "";
+    if (table === reportedTable) return;
+    reportedTable = table;
+    var body = new URLSearchParams({ connection: connection, table: table });
+    fetch("/p/" + slug + "/presence/", {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { "X-CSRFToken": csrfToken() },
+    }).catch(function () {});
+  }
+
+  function listen() {
+    if (!window.EventSource) return startPolling();
+    var source = new EventSource("/p/" + slug + "/events/?c=" + connection);
+    source.addEventListener("hello", function (e) {
+      failures = 0;
+      var data = JSON.parse(e.data);
+      seen(data);
+      showPresence(data.viewers);
+      reportedTable = null;
+      reportPresence();
+    });
+    source.addEventListener("revision", function (e) { seen(JSON.parse(e.data)); });
+    source.addEventListener("presence", function (e) { showPresence(JSON.parse(e.data).viewers); });
+    source.onerror = function () {
+      // CLOSED: the server cannot stream (204 under runserver); several errors in a row: give up
+      if (source.readyState === EventSource.CLOSED || ++failures > 3) {
+        source.close();
+        startPolling();
+      }
+    };
+  }
+
+  document.addEventListener("htmx:afterSettle", reportPresence);
+  listen();
 })();

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from designer.diagram.dot import DiagramOptions, schema_to_dot
 from designer.diagram.graph import neighbourhood, search
 from designer.diagram.render import ERR_TIMEOUT, RenderError
 from designer.management.commands.render_erd import ERR_NO_VIEW
+from designer.models import Job, JobState
 from designer.selectors import diagrams
 from designer.selectors.design import project_schema
 from designer.selectors.diagrams import (
@@ -162,8 +162,7 @@ def test_big_whole_design_is_drawn_in_the_background_once(owner, private_cache):
     # asked again while drawing: the same render, not a second one
     second = diagram_or_pending(project, "svg", mode="names")
     assert isinstance(second, Pending) and second.started_at == first.started_at
-    running = [t for t in threading.enumerate() if t.name == f"erd-render-{project.pk}"]
-    assert len(running) == 1
+    assert Job.objects.filter(project=project).count() == 1
     svg = _wait(project, 120, mode="names")
     assert isinstance(svg, bytes) and svg.startswith(b"<svg")
     assert svg.count(b'class="node"') == 450
@@ -189,7 +188,8 @@ def test_failed_background_render_is_reported_and_remembered(owner, private_cach
     settings.ERD_DOT_TIMEOUT_SECONDS = 60
     with pytest.raises(RenderError, match="took longer than"):
         diagram_or_pending(project, "svg", mode="names")
-    assert not [t for t in threading.enumerate() if t.name == f"erd-render-{project.pk}"]
+    assert Job.objects.filter(project=project).count() == 1
+    assert Job.objects.get(project=project).state == JobState.FAILED
 
 
 @pytest.mark.django_db(transaction=True)
