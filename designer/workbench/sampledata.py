@@ -184,6 +184,11 @@ class SampleData:
         bounds, unknown = read_checks(checks)
         for text in unknown:
             self.warnings.append(WARN_CHECK.format(table=plan.label, check=text))
+        starts = [c.name for c in table.columns if v._START.search(c.name.lower())]
+        for column in table.columns:
+            if starts and v._LATER.search(column.name.lower()) and column.name not in starts:
+                # updated_at after created_at, closed_at after opened_at
+                bounds.setdefault(column.name, Bounds()).after.append((starts[0], False))
         anchors: set[str] = set()
         for cols in unique_sets:
             anchor = next(

@@ -228,14 +228,27 @@ def number_values(
     return lambda start, n, done: [f"{rng.uniform(low, high):.{digits}f}" for _ in range(n)]
 
 
+@lru_cache(maxsize=65536)
+def _day(day: int) -> str:
+    return (dt.date(1970, 1, 1) + dt.timedelta(days=day)).isoformat()
+
+
+@lru_cache(maxsize=86400)
+def _time_of_day(second: int) -> str:
+    hours, rest = divmod(second, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
+
+
 def _stamp(seconds: float, kind: str) -> str:
-    moment = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    # string arithmetic on cached days and times: a million timestamps in well under a second
+    whole = int(seconds)
+    day, second = divmod(whole, 86400)
     if kind == "date":
-        return moment.date().isoformat()
+        return _day(day)
     if kind == "time":
-        return moment.time().isoformat(timespec="seconds")
-    text = moment.isoformat(sep=" ", timespec="seconds")
-    return text if kind == "timestamptz" else text[:19]
+        return _time_of_day(second)
+    text = f"{_day(day)} {_time_of_day(second)}"
+    return text + "+00" if kind == "timestamptz" else text
 
 
 def moment_values(
@@ -264,6 +277,10 @@ def moment_values(
 
     def moments(start: int, n: int, done: dict[str, list]) -> list:
         earlier = [done[f"__raw__{c}"] for c, _ in after if f"__raw__{c}" in done]
+        if not earlier:
+            raw = [rng.uniform(low, high) for _ in range(n)]
+            done[f"__raw__{name}"] = raw
+            return [_stamp(x, kind) for x in raw]
         out = []
         for k in range(n):
             floor = max((e[k] for e in earlier if e[k] is not None), default=None)
