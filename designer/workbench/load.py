@@ -139,11 +139,15 @@ def seed_script(data: SampleData) -> str:
         target = qualify(plan.table.schema, plan.table.name)
         columns = ", ".join(quote_ident(c) for c in plan.columns)
         casts = [f"::{t}" for t in plan.types]
+        always = any(
+            (c := plan.table.column(n)) is not None and c.identity == "ALWAYS" for n in plan.columns
+        )
+        overriding = " OVERRIDING SYSTEM VALUE" if always else ""
         batch: list[str] = []
 
         def flush() -> None:
             if batch:
-                out.write(f"INSERT INTO {target} ({columns}) VALUES\n  ")
+                out.write(f"INSERT INTO {target} ({columns}){overriding} VALUES\n  ")
                 out.write(",\n  ".join(batch))
                 out.write("\nON CONFLICT DO NOTHING;\n")
                 batch.clear()
