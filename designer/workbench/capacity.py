@@ -183,7 +183,7 @@ def table_capacity(
     count = rows if rows is not None else (table.expected_rows or 0)
     widths = [type_width(c.type, enums) for c in table.columns if c.generated_kind != "VIRTUAL"]
     row = _tuple_bytes(widths, any(c.nullable for c in table.columns))
-    later = int(round(count * (1 + table.yearly_growth / 100) ** years))
+    later = round(count * (1 + table.yearly_growth / 100) ** years)
     index_widths = [_index_key_widths(table, i, enums) for i in _keys(table)]
     return TableCapacity(
         schema=table.schema,
@@ -205,9 +205,7 @@ def estimate(schema: Schema, *, years: int = 3) -> Capacity:
         e.qualified_name for e in schema.enums
     )
     tables = tuple(
-        table_capacity(t, years=years, enums=enums)
-        for t in schema.tables
-        if t.partition_of is None
+        table_capacity(t, years=years, enums=enums) for t in schema.tables if t.partition_of is None
     )
     return Capacity(years=years, tables=tables)
 

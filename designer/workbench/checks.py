@@ -115,10 +115,14 @@ class _Reader:
         if node.kind == A_Expr_Kind.AEXPR_IN:
             column = _column(node.lexpr, self.value_name)
             values = [_const(v) for v in node.rexpr] if isinstance(node.rexpr, tuple) else []
-            if column and values and all(v is not None for v in values):
-                if node.name[0].sval == "=":
-                    self.of(column).choices = [str(v) for v in values]
-                    return True
+            if (
+                column
+                and values
+                and all(v is not None for v in values)
+                and node.name[0].sval == "="
+            ):
+                self.of(column).choices = [str(v) for v in values]
+                return True
             return False
         if node.kind == A_Expr_Kind.AEXPR_OP_ANY:
             column = _column(node.lexpr, self.value_name)
@@ -189,10 +193,9 @@ class _Reader:
             bounds.merge_low(number, op == ">")
         elif op in ("<", "<="):
             bounds.merge_high(number, op == "<")
-        elif op in ("<>", "!="):
-            return True  # one excluded value: random values almost never hit it
         else:
-            return False
+            # ``<>`` one value: random values almost never hit it
+            return op in ("<>", "!=")
         return True
 
 

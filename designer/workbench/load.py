@@ -17,8 +17,8 @@ from psycopg import sql
 
 from designer.schema.model import Table
 from designer.schema.sqltext import qualify, quote_ident, quote_string
-from designer.sql.server import apply_sql, safe_excerpt
 from designer.sql.export_postgres import export_postgres
+from designer.sql.server import apply_sql, safe_excerpt
 from designer.workbench.sampledata import SampleData, TablePlan
 
 SCRIPT_BATCH = 500
@@ -69,7 +69,9 @@ def copy_rows(dsn: str, data: SampleData, *, progress: Progress | None = None) -
     started = time.perf_counter()
     counts: dict[str, int] = {}
     with psycopg.connect(dsn) as conn:
-        conn.execute(sql.SQL("SET statement_timeout = {}").format(sql.Literal(LOAD_STATEMENT_TIMEOUT)))
+        conn.execute(
+            sql.SQL("SET statement_timeout = {}").format(sql.Literal(LOAD_STATEMENT_TIMEOUT))
+        )
         for plan, chunks in data.tables():
             _copy_table(conn, plan, chunks, progress)
             counts[plan.label] = plan.made
@@ -143,15 +145,8 @@ def seed_script(data: SampleData) -> str:
             (c := plan.table.column(n)) is not None and c.identity == "ALWAYS" for n in plan.columns
         )
         overriding = " OVERRIDING SYSTEM VALUE" if always else ""
+        head = f"INSERT INTO {target} ({columns}){overriding} VALUES\n  "
         batch: list[str] = []
-
-        def flush() -> None:
-            if batch:
-                out.write(f"INSERT INTO {target} ({columns}){overriding} VALUES\n  ")
-                out.write(",\n  ".join(batch))
-                out.write("\nON CONFLICT DO NOTHING;\n")
-                batch.clear()
-
         for chunk in chunks:
             for row in chunk:
                 values = (
@@ -159,8 +154,10 @@ def seed_script(data: SampleData) -> str:
                 )
                 batch.append("(" + ", ".join(values) + ")")
                 if len(batch) >= SCRIPT_BATCH:
-                    flush()
-        flush()
+                    out.write(head + ",\n  ".join(batch) + "\nON CONFLICT DO NOTHING;\n")
+                    batch.clear()
+        if batch:
+            out.write(head + ",\n  ".join(batch) + "\nON CONFLICT DO NOTHING;\n")
     for plan in data.order:
         for name in plan.columns:
             column = plan.table.column(name)

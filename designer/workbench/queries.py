@@ -114,7 +114,9 @@ def parse_query_file(text: str) -> list[KeyQuerySpec]:
                 body.append(line)
         sql = "\n".join(body).strip()
         if sql:
-            specs.append(KeyQuerySpec(name=name or f"query {len(specs) + 1}", sql=sql, params=params))
+            specs.append(
+                KeyQuerySpec(name=name or f"query {len(specs) + 1}", sql=sql, params=params)
+            )
     return specs
 
 
@@ -210,9 +212,7 @@ def check_query(spec: KeyQuerySpec, schema: Schema) -> QueryCheck:
                 )
         elif len(fields) == 1 and not refs.ctes:
             column = fields[0]
-            if column not in refs.aliases and not any(
-                t.column(column) for t in in_scope.values()
-            ):
+            if column not in refs.aliases and not any(t.column(column) for t in in_scope.values()):
                 result.errors.append(ERR_UNKNOWN_COLUMN.format(name=name, column=column))
     return result
 

@@ -45,15 +45,21 @@ def text_report(data: dict[str, Any]) -> str:
         if q["error"]:
             lines.append(f"ERROR: {q['error']}")
             continue
-        lines.append(f"before: {_ms(q['before_ms'])}  seq scans: {', '.join(q['seq_scans_before']) or 'none'}")
+        lines.append(
+            f"before: {_ms(q['before_ms'])}  seq scans: {', '.join(q['seq_scans_before']) or 'none'}"
+        )
         if q["plan_before"]:
             lines.append(plan_text(q["plan_before"]))
         for s in q["suggestions"]:
             verdict = "proven" if s["proven"] else ("not used" if not s["used"] else "no gain")
-            lines.append(f"suggest: {s['ddl']}  [{verdict}: {_ms(s['before_ms'])} -> {_ms(s['after_ms'])}]")
+            lines.append(
+                f"suggest: {s['ddl']}  [{verdict}: {_ms(s['before_ms'])} -> {_ms(s['after_ms'])}]"
+            )
             lines.append(f"         {s['reason']}")
         if q["plan_after"]:
-            lines.append(f"after: {_ms(q['after_ms'])}  seq scans: {', '.join(q['seq_scans_after']) or 'none'}")
+            lines.append(
+                f"after: {_ms(q['after_ms'])}  seq scans: {', '.join(q['seq_scans_after']) or 'none'}"
+            )
             lines.append(plan_text(q["plan_after"]))
     return "\n".join(lines) + "\n"
 
@@ -81,7 +87,9 @@ def markdown_report(data: dict[str, Any], *, heading: str = "##") -> str:
             out.append("| index applied | why | before | after |\n|---|---|---|---|")
             for s in proven:
                 ddl = s["ddl"].replace("|", "\\|")
-                out.append(f"| `{ddl}` | {s['reason']} | {_ms(s['before_ms'])} | {_ms(s['after_ms'])} |")
+                out.append(
+                    f"| `{ddl}` | {s['reason']} | {_ms(s['before_ms'])} | {_ms(s['after_ms'])} |"
+                )
             out.append("")
             out.append(f"Optimised plan:\n\n```\n{plan_text(q['plan_after'])}\n```\n")
         else:

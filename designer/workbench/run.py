@@ -12,7 +12,7 @@ from typing import Any
 
 from designer.schema.model import Schema
 from designer.sql.server import scratch_database
-from designer.workbench.explain import ExplainError, Explained, explain
+from designer.workbench.explain import Explained, ExplainError, explain
 from designer.workbench.load import LoadReport, copy_rows, create_schema
 from designer.workbench.queries import KeyQuerySpec, check_query
 from designer.workbench.sampledata import SampleData

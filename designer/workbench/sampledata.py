@@ -102,7 +102,7 @@ class SampleData:
             wanted = overrides.get(t.qualified_name, overrides.get(t.name))
             if wanted is None:
                 base = t.expected_rows if t.expected_rows is not None else default_rows
-                wanted = int(round(base * scale))
+                wanted = round(base * scale)
             self.plans[(t.schema, t.name)] = TablePlan(table=t, wanted=max(int(wanted), 0))
         for t in tables:
             for fk in t.foreign_keys:
@@ -296,7 +296,9 @@ class SampleData:
         if kind == "text":
             m = _LENGTH.search(lowered)
             limit = int(m.group(1)) if m else None
-            return v.text_values(name, rng=rng, seed=seed, limit=limit, unique=unique, bounds=bounds)
+            return v.text_values(
+                name, rng=rng, seed=seed, limit=limit, unique=unique, bounds=bounds
+            )
         if kind in ("int", "numeric", "float"):
             scale, maximum = None, v.INT_MAX.get(lowered)
             m = _NUMERIC.match(lowered)
@@ -357,7 +359,9 @@ class SampleData:
                     own_keys[cols].extend(tuple(r[p] for p in positions) for r in rows)
             yield rows
         if plan.made < plan.wanted:
-            self.warnings.append(WARN_FEWER.format(table=plan.label, made=plan.made, wanted=plan.wanted))
+            self.warnings.append(
+                WARN_FEWER.format(table=plan.label, made=plan.made, wanted=plan.wanted)
+            )
 
     def _chunk_columns(self, plan: TablePlan, start: int, n: int) -> list[list[str | None]]:
         rng = self.rng

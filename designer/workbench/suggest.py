@@ -175,7 +175,7 @@ class _Analyzer:
             lref[0].joins.append(lref[1])
             rref[0].joins.append(rref[1])
             return
-        for ref, value, flipped in ((lref, right, False), (rref, left, True)):
+        for ref, value, _flipped in ((lref, right, False), (rref, left, True)):
             if not ref or not (kind := _is_value(value)):
                 continue
             usage, column = ref
@@ -236,7 +236,9 @@ def _index_name(table: Table, columns: list[str], suffix: str) -> str:
 
 def _exists(table: Table, parts: tuple[IndexPart, ...], where: str | None) -> bool:
     wanted = tuple(p.column or p.expression for p in parts)
-    keys = [tuple(p.column or p.expression for p in i.parts) for i in table.indexes if i.where == where]
+    keys = [
+        tuple(p.column or p.expression for p in i.parts) for i in table.indexes if i.where == where
+    ]
     if where is None and table.primary_key:
         keys.append(tuple(table.primary_key.columns))
     return any(k[: len(wanted)] == wanted for k in keys)
@@ -277,7 +279,9 @@ def suggest(spec: KeyQuerySpec, schema: Schema, before: Explained) -> list[Sugge
         if parts and not _exists(table, parts, where):
             in_key = {p.column for p in parts}
             extra = sorted(usage.read - in_key)
-            include = tuple(extra) if not usage.all_columns and 0 < len(extra) <= MAX_INCLUDE else ()
+            include = (
+                tuple(extra) if not usage.all_columns and 0 < len(extra) <= MAX_INCLUDE else ()
+            )
             names = [p.column for p in parts if p.column]
             index = Index(
                 name=_index_name(table, names, "part_idx" if where else "idx"),
@@ -325,7 +329,9 @@ def _run_ddl(dsn: str, statement: str, table: Table) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute(statement)  # type: ignore[arg-type]
         conn.execute(
-            sql.SQL("ANALYZE {}.{}").format(sql.Identifier(table.schema), sql.Identifier(table.name))
+            sql.SQL("ANALYZE {}.{}").format(
+                sql.Identifier(table.schema), sql.Identifier(table.name)
+            )
         )
 
 

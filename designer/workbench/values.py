@@ -90,7 +90,9 @@ _NUMBER_RANGES: tuple[tuple[str, float, float], ...] = (
     (r"weight|height|width|length|size|duration|minutes|seconds", 1, 500),
     (r"position|sort|order|rank|priority|version", 1, 100),
 )
-_LATER = re.compile(r"(updated|modified|changed|finished|completed|closed|ended|resolved)(_at|_on)?$")
+_LATER = re.compile(
+    r"(updated|modified|changed|finished|completed|closed|ended|resolved)(_at|_on)?$"
+)
 _START = re.compile(r"(created|inserted|started|opened|registered|joined|added)(_at|_on)?$")
 _FUTURE = re.compile(r"expir|due|valid_until|ends?_|deadline|scheduled")
 _BIRTH = re.compile(r"birth|dob")
@@ -162,7 +164,9 @@ def text_values(
         def emails(start: int, n: int, done: dict[str, list]) -> list:
             picks = rng.choices(range(POOL_SIZE), k=n)
             return [
-                _fit(f"{firsts[p]}.{lasts[(p * 7) % POOL_SIZE]}".lower(), limit, f".{i}@example.com")
+                _fit(
+                    f"{firsts[p]}.{lasts[(p * 7) % POOL_SIZE]}".lower(), limit, f".{i}@example.com"
+                )
                 if unique
                 else _fit(f"{firsts[p]}.{lasts[(p * 7) % POOL_SIZE]}@example.com".lower(), limit)
                 for p, i in zip(picks, range(start, start + n))
@@ -364,15 +368,15 @@ def misc_values(kind: str, name: str, rng: random.Random, seed: int) -> Generato
     if kind == "interval":
         return constant_values(lambda r, i: f"{r.randint(1, 600)} minutes", rng)
     if kind == "inet":
-        return constant_values(
-            lambda r, i: f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}", rng
-        )
+        return constant_values(lambda r, i: f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}", rng)
     if kind == "bytea":
         return constant_values(lambda r, i: "\\x" + r.getrandbits(64).to_bytes(8).hex(), rng)
     if kind == "tsvector":
         return constant_values(lambda r, i: " ".join(r.choices(words, k=6)), rng)
     if kind == "intrange":
-        return constant_values(lambda r, i: f"[{(a := r.randint(1, 1000))},{a + r.randint(1, 50)})", rng)
+        return constant_values(
+            lambda r, i: f"[{(a := r.randint(1, 1000))},{a + r.randint(1, 50)})", rng
+        )
     if kind == "timerange":
 
         def ranges(r: random.Random, i: int) -> str:

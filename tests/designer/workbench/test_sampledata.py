@@ -128,9 +128,19 @@ def test_the_demo_loads_with_realistic_values(pg_db):
         emails = [r[0] for r in conn.execute("SELECT email FROM customers LIMIT 20")]
         assert all("@" in e and " " not in e for e in emails)
         # the design's CHECK (country_code ~ '^[A-Z]{2}$') held while loading; the values are real
-        assert conn.execute("SELECT count(*) FROM addresses WHERE country_code ~ '^[A-Z]{2}$'").fetchone()[0] == 500
+        assert (
+            conn.execute(
+                "SELECT count(*) FROM addresses WHERE country_code ~ '^[A-Z]{2}$'"
+            ).fetchone()[0]
+            == 500
+        )
         # a tree: some categories have parents
-        assert conn.execute("SELECT count(*) FROM categories WHERE parent_id IS NOT NULL").fetchone()[0] > 0
+        assert (
+            conn.execute("SELECT count(*) FROM categories WHERE parent_id IS NOT NULL").fetchone()[
+                0
+            ]
+            > 0
+        )
         # new rows still get keys: the identity sequences moved past the loaded ones
         conn.execute("INSERT INTO categories (name, slug) VALUES ('new', 'new-one')")
 
@@ -152,7 +162,9 @@ def test_same_seed_same_rows_and_updated_after_created():
     )
 
     def rows(seed: int) -> list:
-        return [r for _, chunks in SampleData(schema, seed=seed).tables() for c in chunks for r in c]
+        return [
+            r for _, chunks in SampleData(schema, seed=seed).tables() for c in chunks for r in c
+        ]
 
     first = rows(1)
     assert first == rows(1) and first != rows(2)
@@ -161,7 +173,9 @@ def test_same_seed_same_rows_and_updated_after_created():
 
 def test_domains_enums_and_a_nullable_cycle_load(pg_db):
     schema = Schema(
-        domains=(Domain("percent", "integer", checks=(CheckConstraint("VALUE BETWEEN 0 AND 100"),)),),
+        domains=(
+            Domain("percent", "integer", checks=(CheckConstraint("VALUE BETWEEN 0 AND 100"),)),
+        ),
         tables=(
             Table(
                 "teams",
@@ -191,10 +205,18 @@ def test_domains_enums_and_a_nullable_cycle_load(pg_db):
 
 
 def test_a_cycle_without_a_nullable_column_is_refused_clearly():
-    a = Table("a", columns=(Column("id", "integer", False), Column("b_id", "integer", False)),
-              primary_key=PrimaryKey(("id",)), foreign_keys=(ForeignKey(("b_id",), "b", ("id",)),))
-    b = Table("b", columns=(Column("id", "integer", False), Column("a_id", "integer", False)),
-              primary_key=PrimaryKey(("id",)), foreign_keys=(ForeignKey(("a_id",), "a", ("id",)),))
+    a = Table(
+        "a",
+        columns=(Column("id", "integer", False), Column("b_id", "integer", False)),
+        primary_key=PrimaryKey(("id",)),
+        foreign_keys=(ForeignKey(("b_id",), "b", ("id",)),),
+    )
+    b = Table(
+        "b",
+        columns=(Column("id", "integer", False), Column("a_id", "integer", False)),
+        primary_key=PrimaryKey(("id",)),
+        foreign_keys=(ForeignKey(("a_id",), "a", ("id",)),),
+    )
     with pytest.raises(GenerationError) as info:
         SampleData(Schema(tables=(a, b)))
     assert str(info.value) == ERR_CYCLE.format(tables="a, b")
