@@ -205,3 +205,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Background jobs (designer/jobs.py): in a daemon thread; synchronously when eager (tests).
+ERD_JOBS_EAGER = os.environ.get("ERD_JOBS_EAGER", "").lower() in ("1", "true", "yes")

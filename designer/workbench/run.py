@@ -53,6 +53,17 @@ class QueryResult:
                     "used": s.used,
                     "proven": s.proven,
                     "plan_after": s.after.to_json() if s.after else None,
+                    "index": {
+                        "schema": s.table.schema,
+                        "name": s.index.name,
+                        "parts": [
+                            (p.column or f"({p.expression})") + (" DESC" if p.descending else "")
+                            for p in s.index.parts
+                        ],
+                        "method": s.index.method,
+                        "include": list(s.index.include),
+                        "where": s.index.where,
+                    },
                 }
                 for s in self.suggestions
             ],
