@@ -45,6 +45,7 @@ P = "p/<slug:slug>/"
 table_patterns = [
     path("", tables.table_panel, name="table_panel"),
     path("edit/", tables.table_update, name="table_update"),
+    path("scale/", tables.table_scale, name="table_scale"),
     path("delete/", tables.table_delete, name="table_delete"),
     path("columns/", columns.column_add, name="column_add"),
     path("columns/<str:cuid>/", columns.column_update, name="column_update"),

@@ -80,3 +80,38 @@ def test_an_editor_runs_the_workbench_and_adds_the_proven_index(
     assert applied.status_code == 200
     index = DesignIndex.objects.get(table__project=project, name=proven["index"]["name"])
     assert index.purpose.startswith("payments of an order (")
+
+
+def test_an_editor_sets_a_tables_scale_and_sees_its_capacity(client, project):
+    from designer.models import DesignTable
+    from designer.selectors.design import project_schema
+
+    orders = DesignTable.objects.get(project=project, name="orders")
+    url = f"/p/demo/tables/{orders.uid}/scale/"
+    bad = client.post(url, {"expected_rows": "lots", "yearly_growth": "5"}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 422
+    assert "Expected rows must be a whole number" in bad.content.decode()
+    ok = client.post(
+        url, {"expected_rows": "1,000,000", "yearly_growth": "25"}, HTTP_HX_REQUEST="true"
+    )
+    assert ok.status_code == 200
+    assert "in 3 years 1,953,125 rows" in ok.content.decode()
+    table = project_schema(project).table("orders")
+    assert (table.expected_rows, table.yearly_growth) == (1_000_000, 25.0)
+
+
+def test_the_advisor_flags_indexes_no_key_query_uses_after_a_run(project):
+    from designer.selectors.advisor import project_findings
+
+    assert not [f for f in project_findings(project) if f.rule == "index-unused-by-key-queries"]
+    plan = {"node_type": "Index Scan", "index": "orders_customer_recent_idx", "children": []}
+    WorkbenchRun.objects.create(
+        project=project,
+        state="done",
+        result={"queries": [{"name": "q", "plan_before": {"plan": plan}, "plan_after": None}]},
+    )
+    flagged = {
+        f.object for f in project_findings(project) if f.rule == "index-unused-by-key-queries"
+    }
+    assert "public.orders.orders_shipping_address_id_idx" in flagged
+    assert not any("orders_customer_recent_idx" in o for o in flagged)
