@@ -80,6 +80,11 @@ def test_an_editor_runs_the_workbench_and_adds_the_proven_index(
     assert applied.status_code == 200
     index = DesignIndex.objects.get(table__project=project, name=proven["index"]["name"])
     assert index.purpose.startswith("payments of an order (")
+    # the design document carries the architect's format: problem plan, fix, measured gain
+    document = client.get("/p/demo/document.md").content.decode()
+    section = document.split("## Key queries, measured", 1)[1]
+    assert "### payments of an order" in section and "Problem plan" in section
+    assert "Optimised plan" in section and proven["index"]["name"] in section
 
 
 def test_an_editor_sets_a_tables_scale_and_sees_its_capacity(client, project):
