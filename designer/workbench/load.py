@@ -10,15 +10,16 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import psycopg
 from psycopg import sql
 
 from designer.schema.model import Table
 from designer.schema.sqltext import qualify, quote_ident, quote_string
+from designer.sql.dialects.postgres import POSTGRES
 from designer.sql.export_postgres import export_postgres
-from designer.sql.server import apply_sql, safe_excerpt
+from designer.sql.server import SqlError, apply_sql, safe_excerpt
 from designer.workbench.sampledata import SampleData, TablePlan
 
 SCRIPT_BATCH = 500
@@ -27,6 +28,7 @@ MAX_SCRIPT_ROWS = 100_000
 LOAD_STATEMENT_TIMEOUT = "10min"
 
 ERR_LOAD = "Loading {table} failed: {reason}"
+ERR_LOAD_KEYS = "The loaded rows break a foreign key: {reason}"
 ERR_SCRIPT_TOO_BIG = (
     "A seed script holds at most {limit:,} rows; this sample has {rows:,}. "
     "Choose a smaller scale or CSV."
@@ -58,14 +60,42 @@ def _target(table: Table) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(table.schema), sql.Identifier(table.name))
 
 
-def create_schema(dsn: str, data: SampleData) -> None:
-    """Apply the design's DDL (as the sandbox role: it is SQL somebody typed)."""
-    apply_sql(dsn, export_postgres(data.schema, header=False).text)
+def create_schema(dsn: str, data: SampleData, *, foreign_keys_later: bool = False) -> None:
+    """Apply the design's DDL (as the sandbox role: it is SQL somebody typed).
+
+    ``foreign_keys_later`` leaves the foreign keys out, for ``copy_rows`` to add after the
+    load, as pg_restore does: one validating join per key instead of a lookup per row."""
+    schema = data.schema
+    if foreign_keys_later:
+        schema = replace(schema, tables=tuple(replace(t, foreign_keys=()) for t in schema.tables))
+    apply_sql(dsn, export_postgres(schema, header=False).text)
 
 
-def copy_rows(dsn: str, data: SampleData, *, progress: Progress | None = None) -> LoadReport:
+def add_foreign_keys(dsn: str, data: SampleData) -> None:
+    context = POSTGRES.context(data.schema)
+    statements = [
+        POSTGRES.add_foreign_key(t, fk, context)
+        for t in data.schema.tables
+        for fk in t.foreign_keys
+    ]
+    if statements:
+        try:
+            apply_sql(dsn, "\n".join(statements))
+        except SqlError as exc:
+            raise LoadError(ERR_LOAD_KEYS.format(reason=str(exc))) from None
+
+
+def copy_rows(
+    dsn: str,
+    data: SampleData,
+    *,
+    progress: Progress | None = None,
+    foreign_keys_later: bool = False,
+) -> LoadReport:
     """COPY every table's rows in one transaction, then ANALYZE and move sequences past the
-    keys written, so the database behaves as one that grew to this size."""
+    keys written, so the database behaves as one that grew to this size. With
+    ``foreign_keys_later`` (the schema was created without them) the keys are added after
+    the rows, validating every row at once."""
     started = time.perf_counter()
     counts: dict[str, int] = {}
     with psycopg.connect(dsn) as conn:
@@ -76,6 +106,8 @@ def copy_rows(dsn: str, data: SampleData, *, progress: Progress | None = None) -
             _copy_table(conn, plan, chunks, progress)
             counts[plan.label] = plan.made
         conn.commit()
+        if foreign_keys_later:
+            add_foreign_keys(dsn, data)
         conn.autocommit = True
         for plan in data.order:
             _advance_sequences(conn, plan)

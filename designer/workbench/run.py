@@ -115,10 +115,13 @@ def run_workbench(
             result.error = " ".join(errors)
     with scratch_database(dsn) as db:
         say("Creating the design")
-        create_schema(db, data)
+        create_schema(db, data, foreign_keys_later=True)
         say("Loading sample data")
         report = copy_rows(
-            db, data, progress=lambda table, made, wanted: say(f"Loading {table}: {made:,} rows")
+            db,
+            data,
+            progress=lambda table, made, wanted: say(f"Loading {table}: {made:,} rows"),
+            foreign_keys_later=True,
         )
         for result in results:
             if result.error:

@@ -285,6 +285,14 @@ def moment_values(
             raw = [rng.uniform(low, high) for _ in range(n)]
             done[f"__raw__{name}"] = raw
             return [_stamp(x, kind) for x in raw]
+        if len(earlier) == 1:
+            gap = 30 * DAY
+            out = [
+                rng.uniform(low, high) if e is None else e + step + rng.random() * gap
+                for e in earlier[0]
+            ]
+            done[f"__raw__{name}"] = out
+            return [_stamp(v, kind) for v in out]
         out = []
         for k in range(n):
             floor = max((e[k] for e in earlier if e[k] is not None), default=None)
