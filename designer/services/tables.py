@@ -162,10 +162,16 @@ ERR_SCALE_GROWTH = "Yearly growth must be a number of percent between -100 and 1
 
 @transaction.atomic
 def table_scale_update(
-    *, actor: Actor = None, table: DesignTable, expected_rows: str, yearly_growth: str
+    *,
+    actor: Actor = None,
+    table: DesignTable,
+    expected_rows: str,
+    yearly_growth: str,
+    expected_version: int | None = None,
 ) -> None:
     """Set the rows a table is expected to hold and its yearly growth in percent."""
     table = lock_table(table)
+    check_version(table, expected_version)
     rows_text, growth_text = expected_rows.replace(",", "").strip(), yearly_growth.strip()
     if rows_text and not rows_text.isdigit():
         raise DesignError(ERR_SCALE_ROWS, "expected_rows")

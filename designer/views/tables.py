@@ -119,6 +119,7 @@ def table_scale(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
             table=table,
             expected_rows=request.POST.get("expected_rows", ""),
             yearly_growth=request.POST.get("yearly_growth", ""),
+            expected_version=posted_version(request),
         )
     except DesignError as exc:
         return panel_response(

@@ -34,8 +34,14 @@ def viewer(client, django_user_model, project):
 
 
 def test_viewers_see_capacity_and_runs_but_cannot_change_anything(client, project, viewer):
+    from designer.models import DesignTable
+
+    assert "No table has an expected row count yet" in client.get(URL).content.decode()
+    DesignTable.objects.filter(project=project, name="orders").update(
+        options={"expected_rows": 1000, "yearly_growth": 10}
+    )
     html = client.get(URL).content.decode()
-    assert "Capacity" in html and "orders" in html
+    assert "<td><code>orders</code></td><td>1,000</td><td>10 %</td>" in html
     assert "Add key query" not in html and "Run the workbench" not in html
     assert client.post(URL + "queries/", QUERY).status_code == 403
     assert client.post(URL + "runs/", {"scale": "0.1"}).status_code == 403
@@ -93,12 +99,14 @@ def test_an_editor_sets_a_tables_scale_and_sees_its_capacity(client, project):
 
     orders = DesignTable.objects.get(project=project, name="orders")
     url = f"/p/demo/tables/{orders.uid}/scale/"
-    bad = client.post(url, {"expected_rows": "lots", "yearly_growth": "5"}, HTTP_HX_REQUEST="true")
+    stale = {"expected_rows": "10", "yearly_growth": "5", "version": orders.version - 1}
+    assert client.post(url, stale, HTTP_HX_REQUEST="true").status_code == 422
+    bad = {"expected_rows": "lots", "yearly_growth": "5", "version": orders.version}
+    bad = client.post(url, bad, HTTP_HX_REQUEST="true")
     assert bad.status_code == 422
     assert "Expected rows must be a whole number" in bad.content.decode()
-    ok = client.post(
-        url, {"expected_rows": "1,000,000", "yearly_growth": "25"}, HTTP_HX_REQUEST="true"
-    )
+    good = {"expected_rows": "1,000,000", "yearly_growth": "25", "version": orders.version}
+    ok = client.post(url, good, HTTP_HX_REQUEST="true")
     assert ok.status_code == 200
     assert "in 3 years 1,953,125 rows" in ok.content.decode()
     table = project_schema(project).table("orders")
