@@ -53,6 +53,10 @@ def test_workbench_journey(page, live_server, django_user_model, monkeypatch, pg
             page.set_viewport_size({"width": width, "height": height})
             page.locator("#wb-run").scroll_into_view_if_needed()
             page.screenshot(path=str(SHOTS / f"workbench-plan-{width}.png"), full_page=True)
+        page.emulate_media(color_scheme="dark")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.screenshot(path=str(SHOTS / "workbench-plan-1280-dark.png"), full_page=True)
+        page.emulate_media(color_scheme="light")
 
     add.click()
     expect(page.locator(".wb-ok")).to_contain_text("CREATE INDEX payments_order_id")
