@@ -325,3 +325,52 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+
+class KeyQuery(models.Model):
+    """A query the design must serve well: explained on sample data in the workbench."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="key_queries")
+    name = models.CharField(max_length=200)
+    sql = models.TextField()
+    # values of $1, $2, ... as SQL constants ("42", "'x'")
+    params = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="key_query_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkbenchRun(models.Model):
+    """One background run of the workbench: progress while it runs, the result after."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="workbench_runs")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.CharField(max_length=300, blank=True)
+    options = models.JSONField(default=dict, blank=True)  # scale, rows, suggest
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} {self.state}"

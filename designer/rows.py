@@ -37,6 +37,8 @@ _TABLE_OPTION_FIELDS = (
     "policies",
     "excludes",
     "with_options",
+    "expected_rows",
+    "yearly_growth",
 )
 
 

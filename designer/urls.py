@@ -26,6 +26,7 @@ from designer.views import (
     live,
     patterns,
     tables,
+    workbench,
 )
 from projects.views import (
     activity,
@@ -46,6 +47,7 @@ P = "p/<slug:slug>/"
 table_patterns = [
     path("", tables.table_panel, name="table_panel"),
     path("edit/", tables.table_update, name="table_update"),
+    path("scale/", tables.table_scale, name="table_scale"),
     path("delete/", tables.table_delete, name="table_delete"),
     path("columns/", columns.column_add, name="column_add"),
     path("columns/<str:cuid>/", columns.column_update, name="column_update"),
@@ -130,6 +132,15 @@ import_patterns = [
     path("import/confirm/", imports.import_confirm, name="import_project_confirm"),
 ]
 
+workbench_patterns = [
+    path("", workbench.workbench, name="workbench"),
+    path("queries/", workbench.key_query_add, name="key_query_add"),
+    path("queries/<int:pk>/delete/", workbench.key_query_delete, name="key_query_delete"),
+    path("runs/", workbench.run_start, name="workbench_run_start"),
+    path("runs/<int:pk>/", workbench.run_status, name="workbench_run"),
+    path("runs/<int:pk>/apply/", workbench.suggestion_apply, name="workbench_apply"),
+]
+
 member_patterns = [
     path("", members.members, name="members"),
     path("<int:user_id>/role/", members.member_role, name="member_role"),
@@ -196,6 +207,7 @@ urlpatterns = [
     path(P + "patterns/", include(pattern_patterns)),
     path(P, include(output_patterns)),
     path(P, include(import_patterns)),
+    path(P + "workbench/", include(workbench_patterns)),
     path(P + "members/", include(member_patterns)),
     path(P + "versions/", include(version_patterns)),
     path(P, include(review_patterns)),

@@ -111,8 +111,11 @@ class Context:
     quadratic rule alone would blow the one-second budget.
     """
 
-    def __init__(self, schema: Schema) -> None:
+    def __init__(self, schema: Schema, used_indexes: frozenset[str] | None = None) -> None:
         self.schema = schema
+        # names of the indexes the key queries' plans use, from the latest workbench run;
+        # None when no run exists (then nothing is known about use)
+        self.used_indexes = used_indexes
         self.tables: dict[str, Table] = {t.qualified_name: t for t in schema.tables}
         self.enums: dict[str, EnumType] = {}
         for e in schema.enums:
@@ -221,6 +224,7 @@ def lint(
     disabled: frozenset[str] = frozenset(),
     severity_overrides: Mapping[str, str] | None = None,
     dismissed: frozenset[tuple[str, str]] | set[tuple[str, str]] = frozenset(),
+    used_indexes: frozenset[str] | None = None,
 ) -> list[Finding]:
     """Every finding of every enabled rule, sorted by severity, object, rule and message.
 
@@ -238,7 +242,7 @@ def lint(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _lint(schema, disabled, overrides, dismissed)
+        return _lint(schema, disabled, overrides, dismissed, used_indexes)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -249,8 +253,9 @@ def _lint(
     disabled: frozenset[str],
     overrides: Mapping[str, str],
     dismissed: frozenset[tuple[str, str]] | set[tuple[str, str]],
+    used_indexes: frozenset[str] | None = None,
 ) -> list[Finding]:
-    ctx = Context(schema)
+    ctx = Context(schema, used_indexes)
     out: list[Finding] = []
     for rule_id, meta in RULES.items():
         if rule_id in disabled:

@@ -18,6 +18,7 @@ from designer.export.index_table import fk_name, index_rows, part_text, row_cell
 from designer.export.mermaid import export_mermaid
 from designer.schema.model import Column, Schema, Table
 from designer.sql.ddl import ExportResult
+from designer.workbench.capacity import estimate, human_bytes
 
 NO_GROUP = "(no group)"
 ACTION_TEXT = {
@@ -222,6 +223,7 @@ def document_blocks(
     diagram_svg_path: str | None = None,
     advisor_findings: Iterable[Any] | None = None,
     migration_plan_markdown: str | None = None,
+    workbench_markdown: str | None = None,
 ) -> list[Block]:
     blocks: list[Block] = [Heading(1, title), *_overview(schema)]
     if diagram_svg_path:
@@ -256,7 +258,38 @@ def document_blocks(
         blocks.extend(_findings(advisor_findings))
     if migration_plan_markdown:
         blocks += [Heading(2, "Latest migration plan"), Embedded(migration_plan_markdown)]
+    blocks.extend(_capacity(schema))
+    if workbench_markdown:
+        blocks += [Heading(2, "Key queries, measured"), Embedded(workbench_markdown)]
     return blocks
+
+
+def _capacity(schema: Schema, years: int = 3) -> list[Block]:
+    """Disk per table at the stated scale, now and after ``years`` of growth."""
+    if not any(t.expected_rows for t in schema.tables):
+        return []
+    capacity = estimate(schema, years=years)
+    rows = tuple(
+        (
+            t.name if t.schema == "public" else f"{t.schema}.{t.name}",
+            f"{t.rows:,}",
+            f"{t.yearly_growth:g} %",
+            human_bytes(t.total_bytes),
+            f"{t.rows_later:,}",
+            human_bytes(t.total_bytes_later),
+        )
+        for t in capacity.tables
+    )
+    total = (
+        "Total",
+        f"{capacity.rows:,}",
+        "",
+        human_bytes(capacity.total_bytes),
+        "",
+        human_bytes(capacity.total_bytes_later),
+    )
+    headers = ("Table", "Rows", "Growth / year", "Size", f"Rows in {years} y", f"Size in {years} y")
+    return [Heading(2, "Capacity"), Grid(headers, (*rows, total))]
 
 
 # -- Markdown ---------------------------------------------------------------------------
@@ -370,6 +403,7 @@ def design_document_markdown(
     diagram_svg_path: str | None = None,
     advisor_findings: Iterable[Any] | None = None,
     migration_plan_markdown: str | None = None,
+    workbench_markdown: str | None = None,
 ) -> ExportResult:
     """The whole design as one Markdown file (tables, index table, Mermaid diagram...)."""
     blocks = document_blocks(
@@ -378,6 +412,7 @@ def design_document_markdown(
         diagram_svg_path=diagram_svg_path,
         advisor_findings=advisor_findings,
         migration_plan_markdown=migration_plan_markdown,
+        workbench_markdown=workbench_markdown,
     )
     return ExportResult(text=to_markdown(blocks), warnings=_warnings(schema))
 
@@ -389,6 +424,7 @@ def design_document_html(
     diagram_svg_path: str | None = None,
     advisor_findings: Iterable[Any] | None = None,
     migration_plan_markdown: str | None = None,
+    workbench_markdown: str | None = None,
 ) -> ExportResult:
     """The same document as a self-contained HTML fragment (``<article>``)."""
     blocks = document_blocks(
@@ -397,6 +433,7 @@ def design_document_html(
         diagram_svg_path=diagram_svg_path,
         advisor_findings=advisor_findings,
         migration_plan_markdown=migration_plan_markdown,
+        workbench_markdown=workbench_markdown,
     )
     return ExportResult(text=to_html(blocks), warnings=_warnings(schema))
 

@@ -212,6 +212,10 @@ class Table:
     rls_forced: bool = False
     policies: tuple[Policy, ...] = ()
     with_options: tuple[str, ...] = ()
+    # the design's scale (query workbench, capacity): expected rows now and yearly growth in
+    # percent; they describe data, not DDL, so they take no part in equality or migrations
+    expected_rows: int | None = field(default=None, compare=False)
+    yearly_growth: float = field(default=0.0, compare=False)
     # presentation only: they matter to people, not to PostgreSQL
     group: str | None = field(default=None, compare=True)
     color: str | None = field(default=None, compare=True)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from designer.advisor import RULES, Finding, lint
 from designer.advisor.engine import SEVERITIES
-from designer.models import AdvisorRuleSetting, DesignTable, FindingDismissal
+from designer.models import AdvisorRuleSetting, DesignTable, FindingDismissal, WorkbenchRun
 from designer.schema import model as m
 from designer.selectors.design import project_schema
 from designer.selectors.graph import design_graph, subset_schema
@@ -52,7 +52,33 @@ def project_findings(
         schema,
         severity_overrides=settings,
         dismissed=frozenset((d.rule, d.object) for d in rows),
+        used_indexes=key_query_indexes(project),
     )
+
+
+def key_query_indexes(project: Project) -> frozenset[str] | None:
+    """Indexes the key queries' plans used in the latest finished workbench run (before and
+    after its proven suggestions), or None when there is no run."""
+    result = (
+        WorkbenchRun.objects.filter(project=project, state=WorkbenchRun.State.DONE)
+        .values_list("result", flat=True)
+        .first()
+    )
+    if not result:
+        return None
+    used: set[str] = set()
+
+    def walk(node: dict) -> None:
+        if node.get("index"):
+            used.add(node["index"])
+        for child in node.get("children", ()):
+            walk(child)
+
+    for query in result.get("queries", ()):
+        for key in ("plan_before", "plan_after"):
+            if query.get(key):
+                walk(query[key]["plan"])
+    return frozenset(used)
 
 
 # Above this many tables, a table panel lints the table with its neighbours, not the design.

@@ -7,11 +7,13 @@ from django.urls import reverse
 from designer.export.document import design_document_html, design_document_markdown
 from designer.export.markdown_html import markdown_to_html
 from designer.migrate import DestructivePlanError, diff, plan, plan_markdown
+from designer.models import WorkbenchRun
 from designer.schema.model import Schema
 from designer.schema.serialize import schema_from_json
 from designer.selectors.advisor import project_findings
 from designer.selectors.design import project_schema
 from designer.sql.ddl import ExportResult
+from designer.workbench.report import markdown_report
 from projects.models import Project, Version
 
 
@@ -30,6 +32,17 @@ def latest_plan_markdown(project: Project, schema: Schema) -> str | None:
     return plan_markdown(migration, title=f"{version.name} → working design")
 
 
+def latest_workbench_markdown(project: Project) -> str | None:
+    """For each key query of the latest finished workbench run: the problem plan, the
+    optimised plan, the indexes applied and the measured gain."""
+    result = (
+        WorkbenchRun.objects.filter(project=project, state=WorkbenchRun.State.DONE)
+        .values_list("result", flat=True)
+        .first()
+    )
+    return markdown_report(result, heading="###") if result else None
+
+
 def project_document(project: Project, fmt: str = "html") -> ExportResult:
     """The design document as HTML (for the browser) or Markdown (to download)."""
     schema = project_schema(project)
@@ -40,6 +53,7 @@ def project_document(project: Project, fmt: str = "html") -> ExportResult:
         else f"{project.slug}-diagram.svg",
         "advisor_findings": project_findings(project, schema=schema),
         "migration_plan_markdown": latest_plan_markdown(project, schema),
+        "workbench_markdown": latest_workbench_markdown(project),
     }
     if fmt == "markdown":
         return design_document_markdown(schema, **kwargs)  # type: ignore[arg-type]

@@ -154,3 +154,51 @@ def table_delete(
     table.delete()
     touch(project, actor, "deleted", "table", name)
     return dropped
+
+
+ERR_SCALE_ROWS = "Expected rows must be a whole number of 0 or more (or empty)."
+ERR_SCALE_GROWTH = "Yearly growth must be a number of percent between -100 and 10000."
+
+
+@transaction.atomic
+def table_scale_update(
+    *,
+    actor: Actor = None,
+    table: DesignTable,
+    expected_rows: str,
+    yearly_growth: str,
+    expected_version: int | None = None,
+) -> None:
+    """Set the rows a table is expected to hold and its yearly growth in percent."""
+    table = lock_table(table)
+    check_version(table, expected_version)
+    rows_text, growth_text = expected_rows.replace(",", "").strip(), yearly_growth.strip()
+    if rows_text and not rows_text.isdigit():
+        raise DesignError(ERR_SCALE_ROWS, "expected_rows")
+    try:
+        growth = float(growth_text) if growth_text else 0.0
+    except ValueError:
+        raise DesignError(ERR_SCALE_GROWTH, "yearly_growth") from None
+    if not -100 <= growth <= 10_000:
+        raise DesignError(ERR_SCALE_GROWTH, "yearly_growth")
+    options = dict(table.options or {})
+    options.pop("expected_rows", None)
+    options.pop("yearly_growth", None)
+    if rows_text:
+        options["expected_rows"] = int(rows_text)
+    if growth:
+        options["yearly_growth"] = growth
+    before = {k: (table.options or {}).get(k) for k in ("expected_rows", "yearly_growth")}
+    table.options = options
+    table.save(update_fields=["options"])
+    bump_version(table)
+    after = {k: options.get(k) for k in ("expected_rows", "yearly_growth")}
+    touch(
+        table.project,
+        actor,
+        "changed",
+        "table scale",
+        table.qualified_name,
+        str(before),
+        str(after),
+    )

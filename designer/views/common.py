@@ -289,6 +289,24 @@ def ref_column_options(
     return [(c.name, c.data_type, c.name in selected) for c in columns]
 
 
+def _scale(
+    table: DesignTable,
+    columns: list[DesignColumn],
+    constraints: list[DesignConstraint],
+    indexes: list[DesignIndex],
+) -> dict[str, Any]:
+    """The table's expected rows and growth, and what they take on disk."""
+    from designer.rows import table_from_rows
+    from designer.workbench.capacity import table_capacity
+
+    model = table_from_rows(table, columns, constraints, indexes)
+    return {
+        "expected_rows": model.expected_rows,
+        "yearly_growth": model.yearly_growth,
+        "capacity": table_capacity(model, years=3),
+    }
+
+
 def panel_context(
     access: ProjectAccess,
     table: DesignTable,
@@ -322,6 +340,7 @@ def panel_context(
             k: table_values.get(k, getattr(table, k))
             for k in ("name", "schema_name", "comment", "group", "color")
         },
+        "scale": _scale(table, columns, constraints, indexes),
         "columns": _column_rows(columns, constraints, draft),
         "column_names": [c.name for c in columns],
         "foreign_keys": [c for c in constraints if c.kind == ConstraintKind.FOREIGN],

@@ -26,6 +26,7 @@ from projects.access import project_access
 from projects.models import Role
 
 TABLE_FIELDS = ("name", "schema_name", "comment", "group", "color")
+SCALE_FIELDS = ("expected_rows", "yearly_growth")
 
 
 @require_http_methods(["GET", "POST"])
@@ -107,3 +108,21 @@ def table_delete(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     note = [f"{dropped} foreign key(s) that pointed at it were removed."] if dropped else []
     response = panel_response(request, access, None, edited=True)
     return changed(response, note) if request.htmx and note else response
+
+
+@require_POST
+def table_scale(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
+    access, table = load_table(request, slug, uid, Role.EDITOR)
+    try:
+        services.table_scale_update(
+            actor=request.user,
+            table=table,
+            expected_rows=request.POST.get("expected_rows", ""),
+            yearly_growth=request.POST.get("yearly_growth", ""),
+            expected_version=posted_version(request),
+        )
+    except DesignError as exc:
+        return panel_response(
+            request, access, table, error=FormError.of("scale", exc, SCALE_FIELDS)
+        )
+    return panel_response(request, access, table, edited=True)

@@ -28,6 +28,7 @@ PAGES = [
     "patterns/",
     "export/",
     "indexes/",
+    "workbench/",
     "document/",
     "import/",
     "enums/",

@@ -22,7 +22,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from designer.models import DesignColumn, DesignConstraint, DesignEnum, DesignIndex
+from designer.models import (
+    DesignColumn,
+    DesignConstraint,
+    DesignEnum,
+    DesignIndex,
+    KeyQuery,
+    WorkbenchRun,
+)
 from designer.services.columns import column_add
 from designer.services.constraints import foreign_key_create
 from designer.services.enums import enum_save
@@ -58,6 +65,7 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "table_panel": (VIEW, None),
     "table_update": (None, EDIT),
     "table_delete": (None, EDIT),
+    "table_scale": (None, EDIT),
     "column_add": (None, EDIT),
     "column_update": (None, EDIT),
     "column_delete": (None, EDIT),
@@ -139,6 +147,13 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     "import_new_confirm": (None, "user"),
     "import_project": (EDIT, EDIT),
     "import_project_confirm": (None, EDIT),
+    # the query workbench: viewers read plans and capacity, editors add queries, run, apply
+    "workbench": (VIEW, None),
+    "key_query_add": (None, EDIT),
+    "key_query_delete": (None, EDIT),
+    "workbench_run_start": (None, EDIT),
+    "workbench_run": (VIEW, None),
+    "workbench_apply": (None, EDIT),
     # personal API tokens: a user's own (the JSON API has its own matrix: tests/designer/api/)
     "api_tokens": ("user", "user"),
     "api_token_revoke": (None, "mine"),
@@ -163,6 +178,9 @@ KWARG_OVERRIDES = {
     ("saved_view_delete", "pk"): "saved_view",
     ("api_token_revoke", "pk"): "api_token",
     ("webhook_remove", "pk"): "webhook",
+    ("key_query_delete", "pk"): "key_query",
+    ("workbench_run", "pk"): "run",
+    ("workbench_apply", "pk"): "run",
 }
 KWARG_DEFAULTS = {
     "slug": "slug",
@@ -246,7 +264,11 @@ def world(django_user_model) -> SimpleNamespace:
     saved = SavedView.objects.create(project=project, name="Posts", tables=["public.posts"])
     api_token, _ = api_token_create(user=people["editor"], name="CI")
     webhook = Webhook.objects.create(project=project, url="https://example.com/", secret="s")
+    key_query = KeyQuery.objects.create(project=project, name="q", sql="SELECT 1")
+    run = WorkbenchRun.objects.create(project=project, state="done", result={"queries": []})
     return SimpleNamespace(
+        key_query=key_query.pk,
+        run=run.pk,
         saved_view=saved.pk,
         api_token=api_token.pk,
         webhook=webhook.pk,

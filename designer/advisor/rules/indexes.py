@@ -164,3 +164,31 @@ def unique_nullable_distinct(schema: Schema, ctx: Context) -> Iterator[Finding]:
                 f"Unique {index.name} on {t.qualified_name} includes nullable "
                 f"{cols(nullable)}; rows with NULL there are never duplicates.",
             )
+
+
+@rule(
+    "index-unused-by-key-queries",
+    "info",
+    title="Index no key query uses",
+    rationale=(
+        "Every index costs disk, memory and time on every write. When the workbench has run "
+        "the key queries on data at the design's scale and none of their plans uses an "
+        "index, it earns its place only if another query needs it: name that query in the "
+        "index's purpose, add it as a key query, or drop the index."
+    ),
+    references="Query workbench (EXPLAIN ANALYZE of the key queries); pg_stat_user_indexes",
+)
+def index_unused_by_key_queries(schema: Schema, ctx: Context) -> Iterator[Finding]:
+    if ctx.used_indexes is None:
+        return
+    for t in schema.tables:
+        for index in t.indexes:
+            if index.unique or index.name in ctx.used_indexes:
+                continue
+            yield finding(
+                "index-unused-by-key-queries",
+                obj(t, index.name),
+                t.qualified_name,
+                f"No key query's plan uses index {index.name} on {t.qualified_name} "
+                f"({_labels(index)}).",
+            )

@@ -435,6 +435,8 @@ def _table(
         rls_forced=rls_forced,
         policies=tuple(policies),
         with_options=_options(reloptions),
+        # the planner's row estimate is the design's scale; -1 means never analysed
+        expected_rows=rel[17] if len(rel) > 17 and rel[17] is not None and rel[17] >= 0 else None,
     )
     return _with_constraints(table, constraint_rows)
 

@@ -138,7 +138,8 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u', c.relopti
            JOIN pg_attribute pa ON pa.attrelid = i.inhparent AND pa.attname = ca.attname
            JOIN pg_constraint pn ON pn.conrelid = i.inhparent AND pn.contype = 'n'
                 AND pn.conkey[1] = pa.attnum
-           WHERE cn.conrelid = c.oid AND cn.contype = 'n' AND cn.conname <> pn.conname)
+           WHERE cn.conrelid = c.oid AND cn.contype = 'n' AND cn.conname <> pn.conname),
+       c.reltuples::bigint
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p', 'v', 'm') AND {_ns()} AND {_not_ext("pg_class", "c.oid")}
 ORDER BY n.nspname, c.relname

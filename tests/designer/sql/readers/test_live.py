@@ -557,3 +557,15 @@ def test_a_table_attached_as_partition_is_read_with_its_columns(pg_db: str) -> N
     assert table(schema, "e2").column_names == ("at", "note", "id")
     # written the way the catalog keeps it (SQL syntax), as pg_dump prints it
     assert table(schema, "e1").indexes[0].parts[0].expression == ("lower(normalize(note, NFKC))")
+
+
+def test_the_planners_row_count_becomes_the_tables_expected_rows(pg_db: str) -> None:
+    pgserver.apply_sql(
+        pg_db,
+        "CREATE TABLE counted (id integer PRIMARY KEY);"
+        "INSERT INTO counted SELECT generate_series(1, 500); ANALYZE counted;"
+        "CREATE TABLE never_analysed (id integer);",
+    )
+    schema = introspect(pg_db)
+    assert schema.table("counted").expected_rows == 500
+    assert schema.table("never_analysed").expected_rows is None
