@@ -110,6 +110,14 @@ def _free_port() -> int:
 def test_gunicorn_without_debug_set_is_not_in_debug(tmp_path: Path) -> None:
     port = _free_port()
     gunicorn = Path(sys.executable).parent / "gunicorn"
+    # as a deployment does (make run-prod): production pages link hashed static files
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=_env(DEBUG="false", SECRET_KEY="test-only-secret", ERD_VAR_DIR=str(tmp_path)),
+        check=True,
+        timeout=120,
+    )
     server = subprocess.Popen(
         [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "designer.wsgi"],
         cwd=ROOT,
