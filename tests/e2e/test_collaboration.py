@@ -82,6 +82,8 @@ def test_two_editors_see_each_other_without_losing_their_typing(
         # The notice offers to reload the panel; doing so keeps the page.
         b.locator("#toasts .reload-panel").click()
         expect(b.locator("#panel .panel-title")).to_have_text("authors")
+        # Leaving the comment field saved it: wait for that before writing from this thread.
+        expect(b.locator("#save-status")).to_have_text("Saved")
         assert b.evaluate("window.__marker") == "no reload"
 
         # The hostile name is text on the team pages and the share page too.
