@@ -374,3 +374,26 @@ class WorkbenchRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} {self.state}"
+
+
+class DesignHistory(models.Model):
+    """One design edit a user made, as the parts of the design it changed, before and after.
+
+    Parts are whole tables (by id), the enums, and the rest of the design; ``data`` holds
+    them as zlib-compressed JSON. Undo puts the "before" parts back only while the design
+    still holds the "after" parts (nobody changed them since); redo the other way round.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    label = models.CharField(max_length=300)
+    undone = models.BooleanField(default=False)
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["project", "user", "undone"], name="design_history_stack")]
+
+    def __str__(self) -> str:
+        return self.label

@@ -12,6 +12,7 @@ from designer.security import login
 from designer.views import (
     advisor,
     canvas,
+    code,
     columns,
     constraints,
     diagram,
@@ -21,6 +22,7 @@ from designer.views import (
     explore,
     export,
     health,
+    history,
     imports,
     indexes,
     live,
@@ -88,6 +90,11 @@ editor_patterns = [
     path("canvas/positions/", canvas.place, name="canvas_place"),
     path("canvas/arrange/", canvas.arrange, name="canvas_arrange"),
     path("canvas/viewport/", canvas.viewport, name="canvas_viewport"),
+    path("undo/", history.undo, name="undo"),
+    path("redo/", history.redo, name="redo"),
+    path("code/", code.code_text, name="code_text"),
+    path("code/check/", code.code_check, name="code_check"),
+    path("code/apply/", code.code_apply, name="code_apply"),
 ]
 
 explore_patterns = [

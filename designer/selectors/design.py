@@ -45,3 +45,23 @@ def project_schema(project: Project) -> Schema:
 
 def table_rows(project: Project) -> list[DesignTable]:
     return list(DesignTable.objects.filter(project=project).order_by("schema_name", "name"))
+
+
+def tables_by_uid(project: Project, uids: set[str]) -> list:
+    """Some tables of the design, as schema-model tables: four queries, however many."""
+    if not uids:
+        return []
+    tables = list(DesignTable.objects.filter(project=project, uid__in=uids))
+    pks = [t.pk for t in tables]
+    columns: dict[int, list] = defaultdict(list)
+    for c in DesignColumn.objects.filter(table_id__in=pks).order_by("position", "id"):
+        columns[c.table_id].append(c)
+    constraints: dict[int, list] = defaultdict(list)
+    for c in DesignConstraint.objects.filter(table_id__in=pks).order_by("position", "id"):
+        constraints[c.table_id].append(c)
+    indexes: dict[int, list] = defaultdict(list)
+    for i in DesignIndex.objects.filter(table_id__in=pks).order_by("position", "id"):
+        indexes[i.table_id].append(i)
+    return [
+        rows.table_from_rows(t, columns[t.id], constraints[t.id], indexes[t.id]) for t in tables
+    ]

@@ -14,7 +14,7 @@ from designer.advisor.engine import OFF, SEVERITIES
 from designer.models import AdvisorRuleSetting, FindingDismissal
 from designer.selectors.advisor import project_findings, rule_settings
 from designer.selectors.design import project_schema
-from designer.services._common import touch
+from designer.services._common import recorded, touch
 from designer.services.errors import DesignError
 from designer.services.schema import schema_write
 from projects.models import Actor, Project
@@ -97,6 +97,7 @@ def _is_user(actor: Actor) -> bool:
 
 
 @transaction.atomic
+@recorded
 def fix_apply(*, project: Project, rule: str, object: str, actor: Actor = None) -> Finding:
     """Apply the advisor's fix for the finding ``(rule, object)`` and return that finding.
 

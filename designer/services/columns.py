@@ -23,6 +23,8 @@ from designer.services._common import (
     check_version,
     comparable_type,
     lock_table,
+    recorded_table,
+    recorded_table_and_referrers,
     sql_expr,
     sql_type,
     touch,
@@ -210,6 +212,7 @@ def _set_single_column_flag(table: DesignTable, column: str, kind: str, on: bool
 
 
 @transaction.atomic
+@recorded_table
 def column_add(
     *,
     actor: Actor = None,
@@ -259,6 +262,7 @@ def column_add(
 
 
 @transaction.atomic
+@recorded_table_and_referrers
 def column_update(
     *,
     actor: Actor = None,
@@ -368,6 +372,7 @@ def _check_set_null(table: DesignTable) -> None:
 
 
 @transaction.atomic
+@recorded_table_and_referrers
 def column_delete(
     *, actor: Actor = None, column: DesignColumn, expected_version: int | None = None
 ) -> None:
@@ -406,6 +411,7 @@ def column_delete(
 
 
 @transaction.atomic
+@recorded_table
 def column_move(
     *, actor: Actor = None, column: DesignColumn, offset: int, expected_version: int | None = None
 ) -> None:

@@ -16,6 +16,7 @@ from designer.services._common import (
     check_version,
     comparable_type,
     lock_table,
+    recorded_table,
     require_columns,
     sql_expr,
     touch,
@@ -35,6 +36,7 @@ from projects.models import Actor
 
 
 @transaction.atomic
+@recorded_table
 def foreign_key_create(
     *,
     actor: Actor = None,
@@ -118,6 +120,7 @@ def foreign_key_create(
 
 
 @transaction.atomic
+@recorded_table
 def constraint_delete(
     *, actor: Actor = None, constraint: DesignConstraint, expected_version: int | None = None
 ) -> None:
@@ -130,6 +133,7 @@ def constraint_delete(
 
 
 @transaction.atomic
+@recorded_table
 def check_create(
     *, actor: Actor = None, table: DesignTable, expression: str, name: str = ""
 ) -> DesignConstraint:
@@ -153,6 +157,7 @@ def check_create(
 
 
 @transaction.atomic
+@recorded_table
 def unique_create(
     *,
     actor: Actor = None,

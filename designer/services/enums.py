@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from designer.models import DesignColumn, DesignEnum
-from designer.services._common import check_name, touch
+from designer.services._common import check_name, recorded, touch
 from designer.services.errors import (
     ERR_DUPLICATE_ENUM,
     ERR_ENUM_DUPLICATE_VALUE,
@@ -47,6 +47,7 @@ def _lock_current(enum: DesignEnum, expected: int | None) -> DesignEnum:
 
 
 @transaction.atomic
+@recorded
 def enum_save(
     *,
     actor: Actor = None,
@@ -90,6 +91,7 @@ def enum_save(
 
 
 @transaction.atomic
+@recorded
 def enum_delete(
     *, actor: Actor = None, enum: DesignEnum, expected_version: int | None = None
 ) -> None:

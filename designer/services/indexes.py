@@ -19,6 +19,7 @@ from designer.services._common import (
     check_name,
     check_version,
     lock_table,
+    recorded_table,
     require_columns,
     sql_expr,
     touch,
@@ -99,6 +100,7 @@ def _split_names(text: str | Sequence[str]) -> list[str]:
 
 
 @transaction.atomic
+@recorded_table
 def index_save(
     *,
     actor: Actor = None,
@@ -159,6 +161,7 @@ def index_save(
 
 
 @transaction.atomic
+@recorded_table
 def index_delete(
     *, actor: Actor = None, index: DesignIndex, expected_version: int | None = None
 ) -> None:

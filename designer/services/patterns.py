@@ -20,6 +20,7 @@ from designer.patterns.ddl import pattern_ddl
 from designer.patterns.registry import get_pattern, run_pattern
 from designer.schema.model import Schema
 from designer.selectors.design import project_schema
+from designer.services._common import recorded
 from designer.services.schema import schema_replace
 from projects.models import Actor, Project
 from projects.services import activity_log
@@ -61,6 +62,7 @@ def pattern_preview(
 
 
 @transaction.atomic
+@recorded
 def pattern_apply(
     *,
     actor: Actor = None,

@@ -15,6 +15,7 @@ from designer.services._common import (
     check_version,
     comparable_type,
     lock_table,
+    recorded_table,
     touch,
 )
 from designer.services.constraints import foreign_key_create
@@ -39,6 +40,7 @@ def fk_column_name(ref_table: DesignTable, pk_column: str) -> str:
 
 
 @transaction.atomic
+@recorded_table
 def foreign_key_drawn(
     *, actor: Actor, table: DesignTable, ref_table: DesignTable, column: str | None = None
 ) -> tuple[DesignConstraint, list[str]]:
@@ -82,6 +84,7 @@ def foreign_key_drawn(
 
 
 @transaction.atomic
+@recorded_table
 def foreign_key_settings(
     *,
     actor: Actor,

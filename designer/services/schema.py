@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F
+from django.db.models import F, Max
 
 from designer import rows
 from designer.models import (
@@ -20,7 +20,7 @@ from designer.models import (
 from designer.schema import model as m
 from designer.schema.identity import adopt_ids
 from designer.selectors.design import project_schema
-from designer.services._common import check_name, touch
+from designer.services._common import check_name, recorded, touch
 from designer.services.errors import (
     ERR_DUPLICATE_COLUMN,
     ERR_DUPLICATE_ENUM,
@@ -52,12 +52,21 @@ def validate_schema(schema: m.Schema) -> None:
 
 
 @transaction.atomic
+@recorded
 def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -> None:
     """Replace the project's working design with ``schema`` (import, restore a version)."""
     validate_schema(schema)
     DesignTable.objects.filter(project=project).delete()
     DesignEnum.objects.filter(project=project).delete()
     DesignObject.objects.filter(project=project).delete()
+    _create_tables(project, list(enumerate(schema.tables)))
+    _write_enums(project, schema.enums)
+    _write_objects(project, schema)
+    touch(project, actor, "replaced", "design", project.name, after=f"{len(schema.tables)} tables")
+
+
+def _create_tables(project: Project, tables: list[tuple[int, m.Table]]) -> None:
+    """Insert tables (at the given positions) with their columns, keys and indexes."""
     table_rows = [
         DesignTable(
             project=project,
@@ -70,14 +79,14 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
             position=i,
             options=rows.table_options(t),
         )
-        for i, t in enumerate(schema.tables)
+        for i, t in tables
     ]
     DesignTable.objects.bulk_create(table_rows, batch_size=500)
     # bulk_create sets primary keys on SQLite and PostgreSQL alike.
     columns: list[DesignColumn] = []
     constraints: list[DesignConstraint] = []
     indexes: list[DesignIndex] = []
-    for t, row in zip(schema.tables, table_rows, strict=True):
+    for (_, t), row in zip(tables, table_rows, strict=True):
         columns += [
             DesignColumn(table=row, uid=c.id or new_uid(), position=i, **rows.column_fields(c))
             for i, c in enumerate(t.columns)
@@ -90,6 +99,9 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
     _insert_many(columns)
     _insert_many(constraints)
     _insert_many(indexes)
+
+
+def _write_enums(project: Project, enums: tuple[m.EnumType, ...]) -> None:
     DesignEnum.objects.bulk_create(
         [
             DesignEnum(
@@ -101,16 +113,18 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
                 comment=e.comment or "",
                 position=i,
             )
-            for i, e in enumerate(schema.enums)
+            for i, e in enumerate(enums)
         ]
     )
+
+
+def _write_objects(project: Project, schema: m.Schema) -> None:
     DesignObject.objects.bulk_create(
         [
             DesignObject(project=project, kind=kind, position=i, data=data)
             for i, (kind, data) in enumerate(rows.object_documents(schema))
         ]
     )
-    touch(project, actor, "replaced", "design", project.name, after=f"{len(schema.tables)} tables")
 
 
 def _insert_many(objs: list[Any]) -> None:
@@ -142,30 +156,43 @@ def _insert_many(objs: list[Any]) -> None:
 
 @transaction.atomic
 def schema_write(*, actor: Actor = None, project: Project, old: m.Schema, new: m.Schema) -> None:
-    """Write ``new`` over ``old`` (the stored design) rewriting only the tables that changed.
+    """Write ``new`` over ``old`` (the stored design) touching only what changed.
 
-    Tables are matched by id; when the set of tables or enums differs this falls back to
-    ``schema_replace``, which rewrites everything (still keeping ids).
+    Tables are matched by id: tables gone are deleted, new ones (without an id, or with an
+    id the design does not hold) created, changed ones rewritten keeping their ids, so open
+    editors and the undo history still know them. Only when a kept table takes the name
+    another kept table had (a swap) does this fall back to ``schema_replace``.
     """
     validate_schema(new)
-    old_ids = [t.id for t in old.tables]
-    new_ids = [t.id for t in new.tables]
-    if not all(new_ids) or old_ids != new_ids or old.enums != new.enums:
+    old_by_id = {t.id: t for t in old.tables}
+    new_ids = [t.id for t in new.tables if t.id]
+    kept = set(new_ids) & set(old_by_id)
+    holder = {(t.schema, t.name): t.id for t in old.tables if t.id in kept}
+    if len(new_ids) != len(set(new_ids)) or any(
+        holder.get((t.schema, t.name), t.id) != t.id for t in new.tables if t.id in kept
+    ):
         schema_replace(project=project, schema=new, actor=actor)
         return
-    by_uid = {r.uid: r for r in DesignTable.objects.filter(project=project, uid__in=new_ids)}
-    for before, after in zip(old.tables, new.tables, strict=True):
-        if before == after and _ids(before) == _ids(after):
+    DesignTable.objects.filter(project=project).exclude(uid__in=kept).delete()
+    by_uid = {r.uid: r for r in DesignTable.objects.filter(project=project, uid__in=kept)}
+    added: list[tuple[int, m.Table]] = []
+    for i, after in enumerate(new.tables):
+        if after.id not in kept:
+            added.append((i, after))
             continue
-        _table_write(by_uid[after.id], after)
+        row = by_uid[after.id]
+        before = old_by_id[after.id]
+        if before != after or _ids(before) != _ids(after):
+            _table_write(row, after)
+        if row.position != i:
+            DesignTable.objects.filter(pk=row.pk).update(position=i)
+    _create_tables(project, added)
+    if old.enums != new.enums:
+        DesignEnum.objects.filter(project=project).delete()
+        _write_enums(project, new.enums)
     if rows.object_documents(old) != rows.object_documents(new):
         DesignObject.objects.filter(project=project).delete()
-        DesignObject.objects.bulk_create(
-            [
-                DesignObject(project=project, kind=kind, position=i, data=data)
-                for i, (kind, data) in enumerate(rows.object_documents(new))
-            ]
-        )
+        _write_objects(project, new)
 
 
 def _ids(table: m.Table) -> tuple[str, ...]:
@@ -208,6 +235,7 @@ def _table_write(row: DesignTable, table: m.Table) -> None:
 
 
 @transaction.atomic
+@recorded
 def design_merge(
     *,
     actor: Actor = None,
@@ -234,3 +262,40 @@ def design_merge(
     if project.revision == revision:  # schema_write rewrote tables in place
         touch(project, actor, "merged", "design", project.name, after=f"{len(new.tables)} tables")
     return project_schema(project)
+
+
+@transaction.atomic
+def tables_write(
+    *, project: Project, tables: dict[str, m.Table | None], positions: dict[str, int]
+) -> None:
+    """Put some tables (by id) in the state given: rewritten, created (with the position
+    values in ``positions``) or, for None, deleted; the rest of the design is not read.
+    Used by undo and redo."""
+    rows_by_uid = {r.uid: r for r in DesignTable.objects.filter(project=project, uid__in=tables)}
+    wanted = {(t.schema, t.name): uid for uid, t in tables.items() if t is not None}
+    taken = (
+        DesignTable.objects.filter(project=project)
+        .exclude(uid__in=tables)
+        .values_list("schema_name", "name")
+    )
+    for schema_name, name in taken:
+        if (schema_name, name) in wanted:
+            raise DesignError(ERR_DUPLICATE_TABLE.format(name=name, schema=schema_name), "name")
+    gone = [uid for uid, t in tables.items() if t is None]
+    DesignTable.objects.filter(project=project, uid__in=gone).delete()
+    # Rename through a free name first, so two tables may swap names.
+    kept = [uid for uid, t in tables.items() if t is not None and uid in rows_by_uid]
+    for uid in kept:
+        DesignTable.objects.filter(pk=rows_by_uid[uid].pk).update(name=f"__undo_{uid}"[:63])
+    for uid in kept:
+        _table_write(rows_by_uid[uid], tables[uid])  # type: ignore[arg-type]
+    # Tables that come back take the position they had; the design orders by position.
+    last = DesignTable.objects.filter(project=project).aggregate(p=Max("position"))["p"] or 0
+    _create_tables(
+        project,
+        [
+            (positions.get(uid, last + 1), t)
+            for uid, t in tables.items()
+            if t is not None and uid not in rows_by_uid
+        ],
+    )

@@ -15,6 +15,8 @@ from designer.services._common import (
     check_room,
     check_version,
     lock_table,
+    recorded_table,
+    recorded_table_and_referrers,
     touch,
 )
 from designer.services.errors import ERR_COLOR, ERR_DUPLICATE_TABLE, DesignError
@@ -35,6 +37,7 @@ def _checked(name: str, schema_name: str, color: str) -> tuple[str, str, list[st
 
 
 @transaction.atomic
+@recorded_table
 def table_create(
     *,
     actor: Actor = None,
@@ -78,6 +81,7 @@ def table_create(
 
 
 @transaction.atomic
+@recorded_table_and_referrers
 def table_update(
     *,
     actor: Actor = None,
@@ -137,6 +141,7 @@ def _table_summary(table: DesignTable) -> str:
 
 
 @transaction.atomic
+@recorded_table_and_referrers
 def table_delete(
     *, actor: Actor = None, table: DesignTable, expected_version: int | None = None
 ) -> int:

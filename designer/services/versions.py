@@ -23,6 +23,7 @@ from designer.migrate.changes import (
 from designer.schema.model import Column, Schema, Table
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors.design import project_schema
+from designer.services._common import recorded
 from designer.services.errors import DesignError
 from designer.services.schema import schema_replace
 from projects import webhooks
@@ -110,6 +111,7 @@ def version_schema(project: Project, name: str) -> Schema:
 
 
 @transaction.atomic
+@recorded
 def version_restore(*, project: Project, name: str, actor: Actor = None) -> None:
     """Make a version the working design again (atomic; object ids are kept)."""
     schema_replace(actor=actor, project=project, schema=version_schema(project, name))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from designer.forms import ColumnForm
 from designer.models import DesignColumn
 from designer.services import columns as services
+from designer.services.column_spec import column_add_spec, parse_spec
 from designer.services.errors import DesignError
 from designer.views.common import (
     FormError,
@@ -36,8 +37,16 @@ MOVES = {"up": -1, "down": 1}
 def column_add(request: HtmxHttpRequest, slug: str, uid: str) -> HttpResponse:
     access, table = load_table(request, slug, uid, Role.EDITOR)
     form = ColumnForm(request.POST)
+    values = form.service_kwargs()
+    # "email text" or "customer_id > customers" typed in the name, with no type: a spec.
+    spec = None if values["data_type"] else parse_spec(values["name"])
     try:
-        _, warnings = services.column_add(actor=request.user, table=table, **form.service_kwargs())
+        if spec is not None:
+            _, warnings = column_add_spec(
+                actor=request.user, table=table, spec=spec, nullable=values["nullable"]
+            )
+        else:
+            _, warnings = services.column_add(actor=request.user, table=table, **values)
     except DesignError as exc:
         error = FormError.of("column-new", exc, COLUMN_FIELDS)
         return panel_response(request, access, table, error=error)

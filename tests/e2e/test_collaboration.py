@@ -50,11 +50,12 @@ def test_two_editors_see_each_other_without_losing_their_typing(
         for page in (a, b):
             expect(page.locator("#diagram svg")).to_have_count(1)
         b.evaluate("window.__marker = 'no reload'")
-        # Ben opens a table and starts typing in two forms, without saving.
+        # Ben opens a table and starts typing in two forms, without saving (a field saves
+        # when focus leaves it, so he is still in the comment).
         b.locator("#table-list a", has_text="authors").click()
         expect(b.locator("#panel .panel-title")).to_have_text("authors")
-        b.locator("#panel textarea[name=comment]").fill("half-written note")
         b.locator("#add-table input[name=name]").fill("draft_tab")
+        b.locator("#panel textarea[name=comment]").fill("half-written note")
         b.wait_for_timeout(3500)  # let Ben's page take its first revision reading
 
         # Ann adds two tables, one with a hostile name.
@@ -81,6 +82,8 @@ def test_two_editors_see_each_other_without_losing_their_typing(
         # The notice offers to reload the panel; doing so keeps the page.
         b.locator("#toasts .reload-panel").click()
         expect(b.locator("#panel .panel-title")).to_have_text("authors")
+        # Leaving the comment field saved it: wait for that before writing from this thread.
+        expect(b.locator("#save-status")).to_have_text("Saved")
         assert b.evaluate("window.__marker") == "no reload"
 
         # The hostile name is text on the team pages and the share page too.
