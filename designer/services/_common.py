@@ -349,6 +349,16 @@ def _record(
             side: {k: i for k, i in found.items() if k in keys} for side, found in positions.items()
         },
     }
+    store_entry(project, actor, label, data)
+
+
+def recording_active() -> bool:
+    """True inside an edit being recorded, undone or redone: what it calls is part of it."""
+    return _recording.get()
+
+
+def store_entry(project: Project, actor: Actor, label: str, data: dict[str, Any]) -> None:
+    """Push one entry on ``actor``'s undo stack of ``project`` (design edits and canvas moves)."""
     stack = DesignHistory.objects.filter(project=project, user=actor)
     stack.filter(undone=True).delete()  # a new edit ends what could be redone
     DesignHistory.objects.create(

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from designer.models import DesignHistory
+from designer.models import DesignHistory, DesignTable
 from designer.schema import model as m
 from designer.schema.serialize import from_data
 from designer.selectors.design import project_schema, tables_by_uid
@@ -27,6 +27,7 @@ from designer.services._common import (
     touch,
 )
 from designer.services.errors import DesignError
+from designer.services.layout import restore_placements
 from designer.services.schema import schema_write, tables_write
 from projects.models import Actor, Project
 
@@ -59,6 +60,26 @@ def _current_parts(project: Project, keys: list[str]) -> dict[str, Any]:
 def _apply(project: Project, entry: DesignHistory, *, undo: bool) -> None:
     data = history_data(entry)
     source, target = ("after", "before") if undo else ("before", "after")
+    if data.get("kind") == "placements":
+        moved = restore_placements(
+            project=project, view_id=data["view"], expected=data[source], wanted=data[target]
+        )
+        if moved:
+            names = dict(
+                DesignTable.objects.filter(project=project, uid__in=moved[:3]).values_list(
+                    "uid", "name"
+                )
+            )
+            what = ", ".join(f"the place of table “{names.get(u, '?')}”" for u in moved[:3])
+            raise DesignError(
+                ERR_CONFLICT.format(
+                    action="undo" if undo else "redo",
+                    label=entry.label,
+                    what=what,
+                    done="undone" if undo else "redone",
+                )
+            )
+        return
     parts = _current_parts(project, list(data[source]))
     changed = [
         key for key, expected in data[source].items() if part_data(parts.get(key)) != expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from designer.diagram.render import RenderError, render
 from designer.models import CanvasViewport, DesignTable, TablePlacement
 from designer.selectors.design import project_schema
 from designer.selectors.layout import pinned_positions, placements
+from designer.services._common import recording_active, store_entry
 from designer.services.errors import DesignError
 from projects.models import Actor, Project, SavedView
 
@@ -64,6 +66,7 @@ def place_tables(
             project=project, saved_view=view, table_uid__in=list(points)
         )
     }
+    was = {uid: [p.x, p.y] for uid, p in existing.items()}
     changed, created = [], []
     for uid, (x, y) in points.items():
         row = existing.get(uid)
@@ -74,11 +77,72 @@ def place_tables(
         elif (row.x, row.y) != (x, y):
             row.x, row.y = x, y
             changed.append(row)
+    if (changed or created) and not recording_active():
+        _record_moves(project, actor, view, was, [*changed, *created])
     TablePlacement.objects.bulk_create(created)
     # bulk_update skips auto_now: the stamp that keys cached pictures needs a fresh time
     for row in changed:
         row.save(update_fields=["x", "y", "updated_at"])
     return len(points)
+
+
+def _record_moves(
+    project: Project,
+    actor: Actor,
+    view: SavedView | None,
+    was: Mapping[str, list[float]],
+    moved: list[TablePlacement],
+) -> None:
+    """One undo entry for a drop (or an auto-arrange): where the moved tables were (None:
+    not placed yet) and where they went."""
+    if not getattr(actor, "is_authenticated", False):
+        return
+    before = {r.table_uid: was.get(r.table_uid) for r in moved}
+    label = f"moved {len(moved)} table{'s' if len(moved) != 1 else ''} on the canvas"
+    data = {
+        "kind": "placements",
+        "view": view.pk if view else None,
+        "before": before,
+        "after": {r.table_uid: [r.x, r.y] for r in moved},
+    }
+    store_entry(project, actor, label, data)
+
+
+def restore_placements(
+    *, project: Project, view_id: int | None, expected: Mapping[str, Any], wanted: Mapping[str, Any]
+) -> list[str]:
+    """Undo or redo of a move: put the tables of ``wanted`` where it says (None: unplace),
+    but only if they are still where ``expected`` says. Returns the uids found elsewhere (then
+    nothing changed)."""
+    rows = {
+        p.table_uid: p
+        for p in TablePlacement.objects.select_for_update().filter(
+            project=project, saved_view_id=view_id, table_uid__in=list(expected)
+        )
+    }
+
+    def where(uid: str) -> list[float] | None:
+        row = rows.get(uid)
+        return None if row is None else [row.x, row.y]
+
+    moved_since = [uid for uid, point in expected.items() if where(uid) != point]
+    if moved_since:
+        return moved_since
+    live = set(DesignTable.objects.filter(project=project).values_list("uid", flat=True))
+    for uid, point in wanted.items():
+        row = rows.get(uid)
+        if point is None:
+            if row is not None:
+                row.delete()
+        elif row is None:
+            if uid in live:
+                TablePlacement.objects.create(
+                    project=project, saved_view_id=view_id, table_uid=uid, x=point[0], y=point[1]
+                )
+        else:
+            row.x, row.y = point
+            row.save(update_fields=["x", "y", "updated_at"])
+    return []
 
 
 def arrange_tables(

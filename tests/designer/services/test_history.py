@@ -193,3 +193,48 @@ def test_undo_that_would_take_a_name_someone_has_taken_since_is_refused(project,
         history.history_undo(actor=ann, project=project)
     assert "orders" in info.value.message
     assert project_schema(project) == current
+
+
+# -- table placement on the canvas ------------------------------------------------------------
+
+
+def _where(project):
+    from designer.models import TablePlacement
+
+    return {p.table_uid: (p.x, p.y) for p in TablePlacement.objects.filter(project=project)}
+
+
+def test_undo_and_redo_a_move_on_the_canvas(project, ann):
+    from designer.services.layout import place_tables
+
+    orders, _ = table_create(actor=ann, project=project, name="orders")
+    items, _ = table_create(actor=ann, project=project, name="items")
+    place_tables(project=project, actor=ann, positions={orders.uid: [100, 100]})
+    place_tables(
+        project=project, actor=ann, positions={orders.uid: [300, 50], items.uid: [500, 60]}
+    )
+    design = project_schema(project)
+
+    assert history.history_undo(actor=ann, project=project) == "moved 2 tables on the canvas"
+    assert _where(project) == {orders.uid: (100, 100)}  # items was not placed before
+    assert project_schema(project) == design  # a move changes no design
+    history.history_undo(actor=ann, project=project)
+    assert _where(project) == {}
+    history.history_redo(actor=ann, project=project)
+    history.history_redo(actor=ann, project=project)
+    assert _where(project) == {orders.uid: (300, 50), items.uid: (500, 60)}
+    # the design edits before the moves are still on the stack, under them
+    history.history_undo(actor=ann, project=project)
+    history.history_undo(actor=ann, project=project)
+    assert history.history_undo(actor=ann, project=project) == "created table public.items"
+
+
+def test_undo_of_a_move_is_refused_when_someone_moved_the_table_since(project, ann, bob):
+    from designer.services.layout import place_tables
+
+    orders, _ = table_create(actor=ann, project=project, name="orders")
+    place_tables(project=project, actor=ann, positions={orders.uid: [100, 100]})
+    place_tables(project=project, actor=bob, positions={orders.uid: [700, 700]})
+    with pytest.raises(DesignError, match="the place of table “orders”"):
+        history.history_undo(actor=ann, project=project)
+    assert _where(project) == {orders.uid: (700, 700)}
