@@ -19,6 +19,7 @@
   var act = null; // the drag in progress: {kind: "move"|"fk"|"marquee", ...}
   var justDragged = false;
   var firstView = true;
+  var untouched = true; // the user has not panned or zoomed since the first view
   var lastOrigin = null; // graph group translate of the previous pinned render
   var lastSaved = "";
 
@@ -335,22 +336,28 @@
     return best && best.node;
   }
 
-  function focusNodes(nodes, k) {
-    var v = view(), d = diagram();
-    if (!v || !nodes.length) return;
+  function bounds(nodes) {
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     nodes.forEach(function (g) {
       var b = g.getBBox();
       x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
       x1 = Math.max(x1, b.x + b.width); y1 = Math.max(y1, b.y + b.height);
     });
-    var p = toCanvasPx((x0 + x1) / 2, (y0 + y1) / 2);
-    if (!k) {
-      // as much of them as fits, never below a readable zoom nor above 100 %
-      var s = pxPerUnit();
-      k = Math.min(1, (d.clientWidth - 48) / ((x1 - x0) * s), (d.clientHeight - 48) / ((y1 - y0) * s));
-      k = Math.max(READABLE, k);
-    }
+    return { x0: x0, y0: y0, x1: x1, y1: y1 };
+  }
+
+  // the zoom at which ``nodes`` fill the diagram's box (at most 100 %)
+  function fitZoom(nodes) {
+    var d = diagram(), b = bounds(nodes), s = pxPerUnit();
+    return Math.min(1, (d.clientWidth - 48) / ((b.x1 - b.x0) * s), (d.clientHeight - 48) / ((b.y1 - b.y0) * s));
+  }
+
+  function focusNodes(nodes, k) {
+    var v = view(), d = diagram();
+    if (!v || !nodes.length) return;
+    var b = bounds(nodes);
+    var p = toCanvasPx((b.x0 + b.x1) / 2, (b.y0 + b.y1) / 2);
+    if (!k) k = Math.max(READABLE, fitZoom(nodes)); // never below a readable zoom
     v.k = k;
     v.x = d.clientWidth / 2 - p.x * k;
     v.y = d.clientHeight / 2 - p.y * k;
@@ -388,11 +395,32 @@
     if (saved.length === 3 && saved.every(isFinite)) {
       v.x = saved[0]; v.y = saved[1]; v.k = saved[2]; v.fitted = true;
       window.erdView.apply();
-    } else if (v.k < READABLE) {
-      // too big to read whole: open on the most connected tables at a readable zoom
-      focusNodes(mostConnected(), 0);
+    } else {
+      // whole when it fits at a readable zoom (measured in the box the diagram has now, not
+      // the one it had when the page first fitted it); else its most connected tables
+      var all = [].slice.call(d.querySelectorAll("g.node"));
+      if (all.length) focusNodes(fitZoom(all) >= READABLE ? all : mostConnected(), 0);
     }
     lastSaved = [v.x, v.y, v.k].join(",");
+  }
+
+  // The diagram's box settles after the first view (the empty side panel folds away, the
+  // toolbar wraps): until the user moves the view, the first view follows the box.
+  document.addEventListener("pointerdown", function (e) {
+    if (e.target.closest && e.target.closest("#diagram")) untouched = false;
+  }, true);
+  document.addEventListener("wheel", function (e) {
+    if (e.target.closest && e.target.closest("#diagram")) untouched = false;
+  }, { capture: true, passive: true });
+  if (window.ResizeObserver) {
+    var watched = null;
+    var resized = new ResizeObserver(function () {
+      if (untouched && !firstView && svg()) showFirstView();
+    });
+    setInterval(function () {
+      var d = diagram();
+      if (d && d !== watched) { if (watched) resized.unobserve(watched); resized.observe(d); watched = d; }
+    }, 500);
   }
 
   setInterval(function () {
