@@ -85,12 +85,14 @@ def _leave(project_id: int, connection: str) -> None:
 
 @require_GET
 async def events_stream(request: HttpRequest, slug: str) -> HttpResponse:
+    user = await request.auser()
+    # the role first, whatever the server: a stranger learns nothing, not even "no stream"
+    await sync_to_async(project_access)(user, slug, Role.VIEWER)
     if not isinstance(request, ASGIRequest):
         return HttpResponse(status=204)  # no streaming under WSGI: the editor polls instead
     connection = _connection_id(request.GET.get("c", ""))
     if connection is None:
         return HttpResponse("Missing connection id.", status=400)
-    user = await request.auser()
     project_id, revision, username = await sync_to_async(_open_stream)(user, slug, connection)
     response = StreamingHttpResponse(
         _stream(project_id, revision, user.pk, connection, username),

@@ -56,6 +56,15 @@ VIEW, REVIEW, EDIT, OWN = Role.VIEWER, Role.REVIEWER, Role.EDITOR, Role.OWNER
 EXPECTED: dict[str, tuple[str | None, str | None]] = {
     #  url name                 GET      POST
     "login": ("public", "public"),
+    "healthz": ("public", None),
+    "readyz": ("public", None),
+    "events": ("viewer", None),
+    "presence": (None, "viewer"),
+    "code_text": ("viewer", None),
+    "code_check": (None, "editor"),
+    "code_apply": (None, "editor"),
+    "undo": (None, "editor"),
+    "redo": (None, "editor"),
     "logout": (None, "user"),
     "project_list": ("user", None),
     "project_create": (None, "user"),
@@ -201,7 +210,8 @@ KWARG_LITERALS = {
 IDENTITIES = ("anonymous", "share_holder", "stranger", "viewer", "reviewer", "editor", "owner")
 RANK = {VIEW: 0, REVIEW: 1, EDIT: 2, OWN: 3}
 PASSED = {200, 204, 302, 400, 409, 422}  # through the gate (a refusal of bad input is fine)
-PUBLIC_PREFIXES = ("/accounts/login/", "/s/")
+# login, share links, and the health checks a load balancer calls without a session
+PUBLIC_PREFIXES = ("/accounts/login/", "/s/", "/healthz", "/readyz")
 
 
 def _walk(patterns: list[Any], kwargs: frozenset[str] = frozenset()) -> Iterator[tuple]:
