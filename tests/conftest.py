@@ -131,3 +131,39 @@ def with_redis(settings, redis_url: str) -> str:
         }
     }
     return prefix
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Report a failure even when its traceback cannot be formatted.
+
+    CPython 3.11's ``ast`` module can be left unusable by an earlier RecursionError (the
+    deep-nesting tests provoke them on purpose): pytest then fails with "AST constructor
+    recursion depth mismatch" while it formats a failing test's source, and the whole session
+    stops. The failure is reported with the exception's own text instead.
+    """
+    try:
+        return (yield)
+    except SystemError as exc:
+        import traceback
+
+        from _pytest.reports import TestReport
+
+        assert call.excinfo is not None
+        text = "".join(traceback.format_exception_only(call.excinfo.type, call.excinfo.value))
+        # file and line only: formatting source lines would need ``ast`` again
+        frames = "".join(
+            f"{f.filename}:{f.lineno} in {f.name}\n"
+            for f in traceback.extract_tb(call.excinfo.tb)[-8:]
+        )
+        return TestReport(
+            item.nodeid,
+            item.location,
+            {k: 1 for k in item.keywords},
+            "failed",
+            f"{frames}{text}\n(traceback shortened: pytest could not format it: {exc})",
+            call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
