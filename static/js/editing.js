@@ -9,8 +9,8 @@
 (function () {
   "use strict";
 
-  var match = window.location.pathname.match(/^\/p\/([^/]+)\/$/);
-  if (!match) return; // the editor page only
+  var match = window.location.pathname.match(/^\/p\/([^/]+)\/(tables\/[^/]+\/)?$/);
+  if (!match) return; // the editor page only (also opened on a table: /p/<slug>/tables/<uid>/)
   var slug = match[1];
 
   // -- the save indicator -----------------------------------------------------------------
@@ -160,6 +160,49 @@
       delete form.dataset.again;
       if (isDirty(form)) save(form);
     }
+  });
+
+  // -- drafts of the "add" forms ------------------------------------------------------------
+  // A new column, key, check or unique typed but not added yet is kept (per table and form, for
+  // this tab) when the user goes to another table, and is back when they return: nothing typed
+  // is dropped silently.
+  var DRAFTS = "#panel #add-column, #panel form.fk-builder, #panel form.inline-form";
+
+  // text typed into the form since it was drawn (a select without a chosen option reads as
+  // changed to isDirty, so only text counts here)
+  function typedIn(form) {
+    return fields(form).some(function (el) { return isTextField(el) && el.tagName.toLowerCase() !== "select" && el.value !== el.defaultValue; });
+  }
+
+  function draftKey(form) { return "erd-draft:" + (form.getAttribute("action") || ""); }
+
+  function keepDraft(e) {
+    var form = e.target.closest && e.target.closest("form");
+    if (!form || !form.matches(DRAFTS)) return;
+    try {
+      if (typedIn(form)) sessionStorage.setItem(draftKey(form), JSON.stringify(snapshot(form)));
+      else sessionStorage.removeItem(draftKey(form));
+    } catch (err) { /* storage full or off: the form still works */ }
+  }
+  document.addEventListener("input", keepDraft);
+  document.addEventListener("change", keepDraft);
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt && e.detail.elt.closest && e.detail.elt.closest("form");
+    // submitted: a refusal redraws the form with what was posted, so the draft is done
+    if (form && form.matches(DRAFTS)) sessionStorage.removeItem(draftKey(form));
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll(DRAFTS).forEach(function (form) {
+      var kept = null;
+      try { kept = JSON.parse(sessionStorage.getItem(draftKey(form)) || "null"); } catch (err) { kept = null; }
+      if (!kept || typedIn(form)) return;
+      restore(form, kept);
+      var details = form.closest("details");
+      if (details) details.open = true;
+      status("dirty", "Draft kept: not added yet");
+    });
   });
 
   // -- undo and redo ----------------------------------------------------------------------

@@ -136,3 +136,22 @@ def test_the_keyboard_alone_adds_a_table_and_its_columns(editor):
     expect(page.locator("#shortcuts")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.locator("#shortcuts")).to_be_hidden()
+
+
+def test_a_new_column_typed_but_not_added_is_kept_while_visiting_another_table(editor):
+    page, project, _ = editor
+    table_create(project=project, name="customers")
+    page.reload()
+    page.locator("#table-list a", has_text="orders").click()
+    expect(page.locator("#panel .panel-title")).to_have_text("orders")
+    page.locator("#add-column input[name=name]").fill("placed_at timestamptz")
+    page.locator("#table-list a", has_text="customers").click()
+    expect(page.locator("#panel .panel-title")).to_have_text("customers")
+    expect(page.locator("#add-column input[name=name]")).to_have_value("")  # not customers'
+    page.locator("#table-list a", has_text="orders").click()
+    expect(page.locator("#panel .panel-title")).to_have_text("orders")
+    expect(page.locator("#add-column input[name=name]")).to_have_value("placed_at timestamptz")
+    expect(page.locator("#save-status")).to_have_text("Draft kept: not added yet")
+    page.locator("#add-column input[name=name]").press("Enter")
+    expect(page.locator('.col-row[data-column="placed_at"]')).to_have_count(1)
+    expect(page.locator("#add-column input[name=name]")).to_have_value("")
