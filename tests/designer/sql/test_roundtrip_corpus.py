@@ -61,7 +61,13 @@ FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.sql"))
 CASES = [f"corpus:{n}" for n in CORPUS] + FIXTURE_NAMES
 
 # "<route>:<case>" -> the precise remaining gap; strict, so fixing the gap turns the test red
-KNOWN_GAPS: dict[str, str] = {}
+KNOWN_GAPS: dict[str, str] = {
+    # CREATE TABLE … (LIKE people …) is now a table of the design. PostgreSQL 18 gives the
+    # copy's NOT NULL constraint the source's name (people_id_not_null); the design's export
+    # names it by default, and renaming it would fail on the PostgreSQL versions that have no
+    # named NOT NULL constraints. Only the constraint's name differs.
+    "file:raw_dependencies": "PostgreSQL 18 names a LIKE copy's NOT NULL after its source",
+}
 
 
 def dump_lines(dump: str) -> list[str]:
