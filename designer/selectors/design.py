@@ -13,7 +13,7 @@ from designer.models import (
     DesignObject,
     DesignTable,
 )
-from designer.schema.model import Schema
+from designer.schema.model import Schema, Table
 from projects.models import Project
 
 
@@ -23,45 +23,34 @@ def project_schema(project: Project) -> Schema:
     Tables keep the order they were written or created in, so a written schema reads back equal.
     """
     tables = list(DesignTable.objects.filter(project=project).order_by("position", "id"))
-    columns: dict[int, list] = defaultdict(list)
-    for c in DesignColumn.objects.filter(table__project=project).order_by("position", "id"):
-        columns[c.table_id].append(c)
-    constraints: dict[int, list] = defaultdict(list)
-    for c in DesignConstraint.objects.filter(table__project=project).order_by("position", "id"):
-        constraints[c.table_id].append(c)
-    indexes: dict[int, list] = defaultdict(list)
-    for i in DesignIndex.objects.filter(table__project=project).order_by("position", "id"):
-        indexes[i.table_id].append(i)
     enums = [
         rows.enum_from_row(e)
         for e in DesignEnum.objects.filter(project=project).order_by("schema_name", "name")
     ]
     objects = list(DesignObject.objects.filter(project=project).order_by("position", "id"))
-    model_tables = [
-        rows.table_from_rows(t, columns[t.id], constraints[t.id], indexes[t.id]) for t in tables
-    ]
-    return rows.schema_from_objects(model_tables, enums, objects)
+    return rows.schema_from_objects(model_tables(tables, table__project=project), enums, objects)
 
 
 def table_rows(project: Project) -> list[DesignTable]:
     return list(DesignTable.objects.filter(project=project).order_by("schema_name", "name"))
 
 
-def tables_by_uid(project: Project, uids: set[str]) -> list:
+def tables_by_uid(project: Project, uids: set[str]) -> list[Table]:
     """Some tables of the design, as schema-model tables: four queries, however many."""
     if not uids:
         return []
     tables = list(DesignTable.objects.filter(project=project, uid__in=uids))
-    pks = [t.pk for t in tables]
-    columns: dict[int, list] = defaultdict(list)
-    for c in DesignColumn.objects.filter(table_id__in=pks).order_by("position", "id"):
-        columns[c.table_id].append(c)
-    constraints: dict[int, list] = defaultdict(list)
-    for c in DesignConstraint.objects.filter(table_id__in=pks).order_by("position", "id"):
-        constraints[c.table_id].append(c)
-    indexes: dict[int, list] = defaultdict(list)
-    for i in DesignIndex.objects.filter(table_id__in=pks).order_by("position", "id"):
-        indexes[i.table_id].append(i)
+    return model_tables(tables, table_id__in=[t.pk for t in tables])
+
+
+def model_tables(tables: list[DesignTable], **child_filter: object) -> list[Table]:
+    """``tables`` as schema-model tables, their columns, keys and indexes read in three
+    queries (``child_filter`` selects the child rows: the tables' ids, or their project)."""
+    children: list[dict[int, list]] = [defaultdict(list), defaultdict(list), defaultdict(list)]
+    for kind, by_table in zip((DesignColumn, DesignConstraint, DesignIndex), children):
+        for row in kind.objects.filter(**child_filter).order_by("position", "id"):
+            by_table[row.table_id].append(row)
+    columns, constraints, indexes = children
     return [
         rows.table_from_rows(t, columns[t.id], constraints[t.id], indexes[t.id]) for t in tables
     ]

@@ -21,10 +21,10 @@ from designer.models import (
     ConstraintKind,
     DesignColumn,
     DesignConstraint,
-    DesignIndex,
     DesignTable,
 )
 from designer.schema.model import Column, ForeignKey, Schema, Table
+from designer.selectors.design import model_tables
 from projects.models import Project
 
 SEARCH_LIMIT = 50
@@ -146,18 +146,7 @@ def subset_schema(project: Project, names: frozenset[str] | set[str]) -> Schema:
     by_name = graph.by_name()
     ids = sorted(by_name[n].pk for n in names if n in by_name)
     table_rows = list(DesignTable.objects.filter(pk__in=ids).order_by("position", "id"))
-    columns: dict[int, list[DesignColumn]] = defaultdict(list)
-    for c in DesignColumn.objects.filter(table_id__in=ids).order_by("position", "id"):
-        columns[c.table_id].append(c)
-    constraints: dict[int, list[DesignConstraint]] = defaultdict(list)
-    for k in DesignConstraint.objects.filter(table_id__in=ids).order_by("position", "id"):
-        constraints[k.table_id].append(k)
-    indexes: dict[int, list[DesignIndex]] = defaultdict(list)
-    for i in DesignIndex.objects.filter(table_id__in=ids).order_by("position", "id"):
-        indexes[i.table_id].append(i)
-    tables = [
-        rows.table_from_rows(t, columns[t.id], constraints[t.id], indexes[t.id]) for t in table_rows
-    ]
+    tables = model_tables(table_rows, table_id__in=ids)
     return rows.schema_from_objects(tables, [], [])
 
 

@@ -57,6 +57,17 @@ def _current_parts(project: Project, keys: list[str]) -> dict[str, Any]:
     return design_parts(project_schema(project))
 
 
+def _conflict(entry: DesignHistory, what: str, *, undo: bool) -> DesignError:
+    return DesignError(
+        ERR_CONFLICT.format(
+            action="undo" if undo else "redo",
+            label=entry.label,
+            what=what,
+            done="undone" if undo else "redone",
+        )
+    )
+
+
 def _apply(project: Project, entry: DesignHistory, *, undo: bool) -> None:
     data = history_data(entry)
     source, target = ("after", "before") if undo else ("before", "after")
@@ -71,14 +82,7 @@ def _apply(project: Project, entry: DesignHistory, *, undo: bool) -> None:
                 )
             )
             what = ", ".join(f"the place of table “{names.get(u, '?')}”" for u in moved[:3])
-            raise DesignError(
-                ERR_CONFLICT.format(
-                    action="undo" if undo else "redo",
-                    label=entry.label,
-                    what=what,
-                    done="undone" if undo else "redone",
-                )
-            )
+            raise _conflict(entry, what, undo=undo)
         return
     parts = _current_parts(project, list(data[source]))
     changed = [
@@ -88,14 +92,7 @@ def _apply(project: Project, entry: DesignHistory, *, undo: bool) -> None:
         what = ", ".join(
             _describe(k, part_data(parts.get(k)), data[source][k]) for k in changed[:3]
         )
-        raise DesignError(
-            ERR_CONFLICT.format(
-                action="undo" if undo else "redo",
-                label=entry.label,
-                what=what,
-                done="undone" if undo else "redone",
-            )
-        )
+        raise _conflict(entry, what, undo=undo)
     wanted = data[target]
     with not_recorded():
         if all(k.startswith("table:") for k in wanted):
@@ -138,40 +135,30 @@ def _with_parts(current: m.Schema, data: dict[str, Any], target: str) -> m.Schem
     return new
 
 
+def _step(actor: Actor, project: Project, *, undo: bool) -> str:
+    """Undo the actor's latest edit, or redo their latest undone one; returns its label."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    stack = DesignHistory.objects.filter(project=project, user=actor, undone=not undo)
+    entry = stack.order_by("-id" if undo else "id").first()
+    if entry is None:
+        raise DesignError(ERR_NOTHING_TO_UNDO if undo else ERR_NOTHING_TO_REDO)
+    _apply(project, entry, undo=undo)
+    entry.undone = undo
+    entry.save(update_fields=["undone"])
+    touch(project, actor, "undid" if undo else "redid", "edit", entry.label)
+    return entry.label
+
+
 @transaction.atomic
 def history_undo(*, actor: Actor, project: Project) -> str:
     """Undo the actor's latest edit of the design; returns what was undone."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    entry = (
-        DesignHistory.objects.filter(project=project, user=actor, undone=False)
-        .order_by("-id")
-        .first()
-    )
-    if entry is None:
-        raise DesignError(ERR_NOTHING_TO_UNDO)
-    _apply(project, entry, undo=True)
-    entry.undone = True
-    entry.save(update_fields=["undone"])
-    touch(project, actor, "undid", "edit", entry.label)
-    return entry.label
+    return _step(actor, project, undo=True)
 
 
 @transaction.atomic
 def history_redo(*, actor: Actor, project: Project) -> str:
     """Redo the actor's latest undone edit; returns what was redone."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    entry = (
-        DesignHistory.objects.filter(project=project, user=actor, undone=True)
-        .order_by("id")
-        .first()
-    )
-    if entry is None:
-        raise DesignError(ERR_NOTHING_TO_REDO)
-    _apply(project, entry, undo=False)
-    entry.undone = False
-    entry.save(update_fields=["undone"])
-    touch(project, actor, "redid", "edit", entry.label)
-    return entry.label
+    return _step(actor, project, undo=False)
 
 
 def history_state(*, actor: Actor, project: Project) -> dict[str, str | None]:
