@@ -5,14 +5,17 @@ PostgreSQL (127.0.0.1:5432, database ``erd_bench_load``, dropped and made anew) 
 locks, pub/sub and broker in its Redis (127.0.0.1:6379, database 13, flushed). Designs of 20,
 100, 250 and 500 tables. Load: USERS simulated users (asyncio + httpx, 127.0.0.1 only) for
 SECONDS, each opening editors, adding columns followed by the editor's re-render, rendering
-diagrams and exporting DDL; a user sends to "its" app process and fails over to the other
+diagrams and exporting DDL, and waiting THINK seconds (uniform, default 2-6, like locust's
+``between``) before each action, as a person reading the page does; ``--stress`` adds a run
+without any wait (a flood: its latencies are queueing, not service). A user sends to "its" app process and fails over to the other
 when that one does not answer (the load balancer's job). Report: throughput, p50/p95/p99
 per request kind, errors, and lost updates (every column a user was told was saved must be
 in the design and in the activity log). Then the fault run: the same load, with one app
 process and the task worker killed (SIGKILL) a third of the way in and restarted at two
 thirds; jobs queued meanwhile must finish.
 
-    .venv/bin/python benchmarks/load_test.py [--quick]
+    .venv/bin/python benchmarks/load_test.py [--quick] [--users N] [--seconds S]
+        [--think MIN-MAX] [--stress]
 """
 
 from __future__ import annotations
@@ -244,6 +247,7 @@ async def user_loop(
     stats: Stats,
     until: float,
     rng: random.Random,
+    think: tuple[float, float] = (0.0, 0.0),
 ) -> None:
     mine = ports[n % 2 :] + ports[: n % 2]
     # one client (one cookie jar: cookies do not care about ports) for both app processes
@@ -256,6 +260,12 @@ async def user_loop(
     counter = 0
     try:
         while time.monotonic() < until:
+            # a person reads the page between two actions (locust's wait_time): the users
+            # start staggered and the load is what 50 people make, not a flood
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
+                if time.monotonic() >= until:
+                    break
             project = rng.choice(world["projects"])
             slug = project["slug"]
             kind = rng.choices(["editor", "edit", "render", "export"], [2, 4, 2, 2])[0]
@@ -375,14 +385,29 @@ def report(title: str, stats: Stats, seconds: float) -> dict:
     }
 
 
-async def run_load(world: dict, ports: list[int], users: int, seconds: float, fault=None) -> Stats:
-    stats = Stats("f" if fault else "s")
+async def run_load(
+    world: dict,
+    ports: list[int],
+    users: int,
+    seconds: float,
+    fault=None,
+    think: tuple[float, float] = (0.0, 0.0),
+    tag: str = "s",
+) -> Stats:
+    stats = Stats(tag)
     until = time.monotonic() + seconds
     rng = random.Random(16)
     tasks = [
         asyncio.create_task(
             user_loop(
-                i, world, world["sessions"][i], ports, stats, until, random.Random(rng.random())
+                i,
+                world,
+                world["sessions"][i],
+                ports,
+                stats,
+                until,
+                random.Random(rng.random()),
+                think,
             )
         )
         for i in range(users)
@@ -403,9 +428,25 @@ def job_states() -> dict[str, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="10 users, 15 s, 20/100 tables")
+    parser.add_argument("--users", type=int, help="simulated users (default 50; --quick 10)")
+    parser.add_argument("--seconds", type=int, help="length of each run (default 60)")
+    parser.add_argument(
+        "--think",
+        default="2-6",
+        help="seconds a user waits between actions, MIN-MAX (default 2-6; 0 for none)",
+    )
+    parser.add_argument(
+        "--stress", action="store_true", help="also a run with no think time (a flood)"
+    )
     args = parser.parse_args()
+    low, _, high = args.think.partition("-")
+    think = (float(low), float(high or low))
     users, seconds, sizes = (10, 15, [20, 100]) if args.quick else (50, 60, [20, 100, 250, 500])
-    print(f"set-up: {users} users, {seconds} s per run, designs of {sizes} tables")
+    users, seconds = args.users or users, args.seconds or seconds
+    print(
+        f"set-up: {users} users, {seconds} s per run, designs of {sizes} tables, "
+        f"think time {think[0]:g}-{think[1]:g} s"
+    )
     world = prepare(users, sizes)
     ports = [18601, 18602]
     cluster = Cluster(ports)
@@ -420,8 +461,12 @@ def main() -> int:
                 timeout=120,
             )
         t0 = time.monotonic()
-        stats = asyncio.run(run_load(world, ports, users, seconds))
+        stats = asyncio.run(run_load(world, ports, users, seconds, think=think))
         results["steady"] = report("steady load", stats, time.monotonic() - t0)
+        if args.stress:
+            t0 = time.monotonic()
+            stats = asyncio.run(run_load(world, ports, users, seconds, tag="x"))
+            results["stress"] = report("stress (no think time)", stats, time.monotonic() - t0)
 
         pings: list[str] = []
 
@@ -446,7 +491,7 @@ def main() -> int:
             cluster.start_worker()
 
         t0 = time.monotonic()
-        stats = asyncio.run(run_load(world, ports, users, seconds, fault))
+        stats = asyncio.run(run_load(world, ports, users, seconds, fault, think=think, tag="f"))
         results["fault"] = report("fault run", stats, time.monotonic() - t0)
         deadline = time.monotonic() + 150
         while time.monotonic() < deadline:

@@ -13,7 +13,7 @@ from designer.advisor import RULES, Finding, lint
 from designer.advisor.engine import SEVERITIES
 from designer.models import AdvisorRuleSetting, DesignTable, FindingDismissal, WorkbenchRun
 from designer.schema import model as m
-from designer.selectors.design import project_schema
+from designer.selectors.design import derived_memo, project_schema
 from designer.selectors.graph import design_graph, subset_schema
 from projects.models import Project
 from projects.services import unresolved_threads_by_anchor
@@ -48,12 +48,24 @@ def project_findings(
     schema = project_schema(project) if schema is None else schema
     settings = rule_settings(project) if settings is None else settings
     rows = dismissals(project) if dismissed is None else dismissed
-    return lint(
-        schema,
-        severity_overrides=settings,
-        dismissed=frozenset((d.rule, d.object) for d in rows),
-        used_indexes=key_query_indexes(project),
-    )
+    dismissed_keys = frozenset((d.rule, d.object) for d in rows)
+    used = key_query_indexes(project)
+    # An edit's panel lints the new revision; the picture drawn next reuses its findings.
+    memo = derived_memo(schema)
+    key = ("findings", tuple(sorted(settings.items())), dismissed_keys, used)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = tuple(
+            lint(
+                schema,
+                severity_overrides=settings,
+                dismissed=dismissed_keys,
+                used_indexes=used,
+            )
+        )
+        if memo is not None:
+            memo[key] = found
+    return list(found)  # type: ignore[arg-type]
 
 
 def key_query_indexes(project: Project) -> frozenset[str] | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+
+from django.db import connection
 
 from designer import rows
 from designer.models import (
@@ -16,12 +19,64 @@ from designer.models import (
 from designer.schema.model import Schema, Table
 from projects.models import Project
 
+# Designs read outside a transaction, remembered per revision in this process: an edit's
+# panel reads the design once and the picture drawn after it reads nothing. The model is
+# frozen, so every caller can share one object. Bounded by the tables held, not the entries.
+_designs: OrderedDict[tuple[object, ...], Schema] = OrderedDict()
+_derived: dict[int, dict[object, object]] = {}  # id of a remembered design -> what was derived
+_designs_lock = threading.Lock()
+MEMO_TABLES = 20_000
+
+
+def _design_key(project: Project) -> tuple[object, ...] | None:
+    """The revision as the database has it now (the caller's ``project`` may be older than an
+    edit it just made). updated_at changes with every revision bump: a bump rolled back and
+    made again by the next edit gives the same revision but never the same time."""
+    now = Project.objects.filter(pk=project.pk).values_list("revision", "updated_at").first()
+    return None if now is None else (project.pk, str(project.created_at), *now)
+
 
 def project_schema(project: Project) -> Schema:
-    """The working design of ``project`` as a schema model: six queries, one per kind.
+    """The working design of ``project`` as a schema model: six queries, one per kind, or none
+    when this process read the same revision before.
 
     Tables keep the order they were written or created in, so a written schema reads back equal.
+    Inside a transaction the rows are read every time: the transaction may have changed them
+    before bumping the revision.
     """
+    if connection.in_atomic_block:
+        return _read_schema(project)
+    key = _design_key(project)
+    if key is None:
+        return _read_schema(project)
+    with _designs_lock:
+        hit = _designs.get(key)
+        if hit is not None:
+            _designs.move_to_end(key)
+            return hit
+    schema = _read_schema(project)
+    with _designs_lock:
+        _designs[key] = schema
+        held = sum(len(s.tables) for s in _designs.values())
+        while held > MEMO_TABLES and len(_designs) > 1:
+            _, dropped = _designs.popitem(last=False)
+            _derived.pop(id(dropped), None)
+            held -= len(dropped.tables)
+        _derived.setdefault(id(schema), {})
+    return schema
+
+
+def derived_memo(schema: Schema) -> dict[object, object] | None:
+    """A place to remember what is derived from ``schema`` (e.g. the advisor's findings) for as
+    long as the design itself is remembered; None for a design read in a transaction or built
+    elsewhere. Values must be immutable: every caller shares them."""
+    with _designs_lock:
+        memo = _derived.get(id(schema))
+        # the id alone could be a newer object's once the remembered one is gone
+        return memo if memo is not None and any(s is schema for s in _designs.values()) else None
+
+
+def _read_schema(project: Project) -> Schema:
     tables = list(DesignTable.objects.filter(project=project).order_by("position", "id"))
     enums = [
         rows.enum_from_row(e)

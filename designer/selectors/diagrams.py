@@ -129,11 +129,13 @@ def project_diagram(
     lock = locks.wait_for("render:" + fast_key, ttl=wait, timeout=wait)
     try:
         return render_keyed(
-            key,
+            key,  # canvas (and so the text metrics) is part of its layout key
             make_dot,
             fmt,  # type: ignore[arg-type]
             timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
             cache=cache,
+            # the editor's canvas draws text in Arimo, whose widths Graphviz knows itself
+            text_metrics="builtin" if canvas else "pango",
         )
     finally:
         if lock is not None:

@@ -147,3 +147,41 @@ def test_pagila_opens_readable_with_its_partitions_folded(
 
     page.locator("#show-partitions").check()
     expect(nodes).to_have_count(71)
+
+
+FIT = """() => {
+  const out = [];
+  for (const g of document.querySelectorAll('#diagram g.node')) {
+    const boxes = [...g.querySelectorAll('polygon')].map(p => p.getBBox());
+    const outer = boxes.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    const texts = [...g.querySelectorAll('text')].map(t => {
+      const b = t.getBBox(); return {s: t.textContent, x: b.x, r: b.x + b.width, y: Math.round(b.y)};
+    }).sort((a, b) => a.y - b.y || a.x - b.x);
+    texts.forEach((t, i) => {
+      const next = texts[i + 1];
+      if (t.r > outer.x + outer.width + 0.5) out.push(`${t.s} leaves its table`);
+      if (next && next.y === t.y && t.r > next.x + 0.5) out.push(`${t.s} runs into ${next.s}`);
+    });
+  }
+  return out;
+}"""
+
+
+def test_every_name_and_type_fits_its_box_in_the_shipped_font(page, live_server, django_user_model):
+    """The canvas is laid out with Graphviz's built-in Arial widths and drawn in the Arimo font
+    the app ships (Arial's widths): on a browser whose own sans-serif is wider (this machine's
+    DejaVu Sans), no text may overlap the next column or leave its table."""
+    user, project = _open(page, live_server, django_user_model, "Wide names")
+    wide, _ = table_create(project=project, name="WWW_MMM_warehouse_movements_overview")
+    for name, type_ in (
+        ("MMMMMMMMMMMMMMMMMM_identifier", "timestamp with time zone"),
+        ("quantity_on_hand_WWW", "numeric(12,2)"),
+        ("ÉÀÜ_accented_column_name", "character varying(255)"),
+    ):
+        column_add(actor=user, table=wide, name=name, data_type=type_, nullable=False)
+    _login_and_open(page, live_server, project)
+    assert page.evaluate(
+        "() => document.fonts.ready.then(() => document.fonts.check('12px Arimo'))"
+    )
+    assert page.locator("#diagram text", has_text="MMMMMMMMMMMMMMMMMM_identifier").count() == 1
+    assert page.evaluate(FIT) == []

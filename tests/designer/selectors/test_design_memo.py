@@ -1,0 +1,67 @@
+"""The working design is read once per revision in a process: an edit's panel reads it, the
+picture drawn next reads nothing. Every edit is still seen at once, also by a caller holding
+the project as it was before the edit, and a transaction always reads its own rows."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from designer.selectors.advisor import project_findings
+from designer.selectors.design import project_schema
+from designer.services.columns import column_add
+from designer.services.tables import table_create
+from projects.models import Project
+from projects.services import project_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def project(django_user_model):
+    owner = django_user_model.objects.create_user("memo", password="pw-long-enough-1")
+    project = project_create(owner=owner, name="Memo")
+    table_create(project=project, name="users")
+    return project
+
+
+def _columns(schema, table="users") -> list[str]:
+    return [c.name for t in schema.tables if t.name == table for c in t.columns]
+
+
+def test_a_second_read_of_the_same_revision_reads_no_rows(project):
+    first = project_schema(project)
+    with CaptureQueriesContext(connection) as queries:
+        again = project_schema(project)
+    assert again is first
+    assert len(queries.captured_queries) == 1  # the revision, nothing else
+
+
+def test_an_edit_is_seen_at_once_even_through_an_old_project_object(project):
+    stale = Project.objects.get(pk=project.pk)
+    project_schema(stale)
+    table = project.design_tables.get(name="users")
+    column_add(table=table, name="email", data_type="text")
+    assert "email" in _columns(project_schema(stale))  # stale.revision is the old one
+
+
+def test_a_transaction_reads_its_own_rows_before_the_revision_moves(project):
+    project_schema(project)
+    table = project.design_tables.get(name="users")
+    with transaction.atomic():
+        table.columns.create(name="draft", data_type="text", position=99, uid="draftuid0001")
+        assert "draft" in _columns(project_schema(project))
+        transaction.set_rollback(True)
+    assert "draft" not in _columns(project_schema(project))
+
+
+def test_findings_are_linted_once_per_revision_and_follow_an_edit(project):
+    first = project_findings(project, schema=project_schema(project))
+    assert "json-not-jsonb" not in {f.rule for f in first}
+    table = project.design_tables.get(name="users")
+    column_add(table=table, name="payload", data_type="json")
+    schema = project_schema(project)
+    after = project_findings(project, schema=schema)
+    assert "json-not-jsonb" in {f.rule for f in after}
+    assert project_findings(project, schema=schema) == after
