@@ -11,7 +11,12 @@ must be idempotent (a job whose worker died is run again). Where it runs:
 - with ``ERD_JOBS_EAGER``: at once, in the caller (the tests).
 
 A running function may call ``report(progress=..., message=...)``; whatever it returns (JSON)
-is the job's result. ``JobError("...")`` fails the job with that message for the user; any
+is the job's result. Every job has a time limit (``ERD_JOB_TIME_LIMIT_SECONDS``): Celery stops
+a job past it; in a thread nothing can stop it from outside, so long tasks call
+``check_time_limit()`` between steps (and pass ``time_left()`` to what takes a deadline). A task
+whose effect is a database write records its result with ``commit_result`` inside the same
+transaction, and returns ``committed_result()`` when it finds one: a job re-run after its worker
+died between that commit and the end of the run then does not write twice. ``JobError("...")`` fails the job with that message for the user; any
 other exception fails it with ``ERR_INTERNAL`` (the traceback goes to the log).
 """
 
@@ -22,6 +27,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -43,6 +49,8 @@ ERR_LOST = "The worker running this job stopped; the job was given up."
 MESSAGE_MAX = 200
 
 _current_job: contextvars.ContextVar[str | None] = contextvars.ContextVar("erd_job", default=None)
+# when the current job started (time.monotonic()), for its time limit
+_started: contextvars.ContextVar[float] = contextvars.ContextVar("erd_job_started", default=0.0)
 
 
 class JobError(Exception):
@@ -130,6 +138,7 @@ def execute(job_id: str) -> None:
         return
     job = Job.objects.get(pk=job_id)
     token = _current_job.set(job_id)
+    started = _started.set(time.monotonic())
     try:
         result = import_string(job.task)(**job.kwargs)
     except JobError as exc:
@@ -145,10 +154,12 @@ def execute(job_id: str) -> None:
         _finish(job_id, JobState.DONE, result=json.loads(json.dumps(result)))
     finally:
         _current_job.reset(token)
+        _started.reset(started)
 
 
 def _finish(job_id: str, state: str, *, error: str = "", result: Any = None) -> None:
-    Job.objects.filter(pk=job_id).update(
+    # state__in: a job another process already gave up as lost keeps that verdict
+    Job.objects.filter(pk=job_id, state__in=Job.ACTIVE).update(
         state=state,
         error=error,
         result=result,
@@ -171,10 +182,41 @@ def report(*, progress: float | None = None, message: str | None = None) -> None
         Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(**changes)
 
 
+def time_left() -> float:
+    """Seconds the current job has left under its time limit (the whole limit outside a job)."""
+    limit = float(settings.ERD_JOB_TIME_LIMIT_SECONDS)
+    if _current_job.get() is None:
+        return limit
+    return limit - (time.monotonic() - _started.get())
+
+
+def check_time_limit() -> None:
+    """From inside a running task: fail the job when it is past its time limit. A thread
+    cannot be stopped from outside, so long tasks call this between their steps; raised
+    inside a transaction, it rolls the task's writes back."""
+    if time_left() <= 0:
+        raise JobError(ERR_TIME_LIMIT.format(seconds=settings.ERD_JOB_TIME_LIMIT_SECONDS))
+
+
+def commit_result(result: Any) -> None:
+    """From inside a running task and its transaction: record the result with the task's
+    writes, so that a re-run finds it (``committed_result``) instead of writing again."""
+    job_id = _current_job.get()
+    if job_id is not None:
+        Job.objects.filter(pk=job_id).update(result=json.loads(json.dumps(result)))
+
+
+def committed_result() -> Any:
+    """The result an earlier run of the current job committed with its writes, or None."""
+    job_id = _current_job.get()
+    if job_id is None:
+        return None
+    return Job.objects.filter(pk=job_id).values_list("result", flat=True).first()
+
+
 def ping(*, seconds: float = 0.0, tag: str = "") -> dict[str, Any]:
     """A job that proves the queue runs work (the load benchmark's fault run, the tests)."""
     import os
-    import time
 
     report(progress=0.0, message="sleeping")
     time.sleep(min(max(seconds, 0.0), 60.0))

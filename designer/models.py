@@ -397,3 +397,32 @@ class DesignHistory(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class IdempotentRequest(models.Model):
+    """A write of the JSON API sent with an ``Idempotency-Key`` header, and what it answered:
+    the same key from the same user on the same route within a day gets that answer again
+    instead of a second write (``designer/api/idempotency.py``). The unique constraint is
+    what makes two processes racing with one key apply it once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.TextField()
+    # sha256 of method, path and key: what the unique constraint holds (paths can be long)
+    scope = models.CharField(max_length=64)
+    # sha256 of the request's query string and body: the same key with other content is refused
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.BinaryField()
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope"], name="idempotent_request_one_per_key")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotent_request_age")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -167,6 +167,8 @@ ERD_TASK_BROKER = os.environ.get("ERD_TASK_BROKER", "").strip() or REDIS_URL
 ERD_JOBS_EAGER = _env_bool("ERD_JOBS_EAGER", False)
 # A job past this many seconds is stopped (Celery: soft limit, then the hard limit 30 s later).
 ERD_JOB_TIME_LIMIT_SECONDS = int(os.environ.get("ERD_JOB_TIME_LIMIT_SECONDS", 600))
+# Imports of scripts bigger than this are applied by a job, not inside the request.
+ERD_IMPORT_INLINE_BYTES = int(os.environ.get("ERD_IMPORT_INLINE_BYTES", 256 * 1024))
 
 # Limits on user input and on Graphviz.
 ERD_MAX_UPLOAD_BYTES = int(os.environ.get("ERD_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

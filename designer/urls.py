@@ -25,6 +25,7 @@ from designer.views import (
     history,
     imports,
     indexes,
+    jobs,
     live,
     patterns,
     tables,
@@ -208,6 +209,8 @@ urlpatterns = [
     path("projects/new/", project_views.project_create_view, name="project_create"),
     path("import/", imports.import_page, name="import_new"),
     path("import/confirm/", imports.import_confirm, name="import_new_confirm"),
+    # a background job's progress, for the user who started it (rehearsals, big imports)
+    path("jobs/<uuid:job_id>/", jobs.job_status, name="job_status"),
     path(P, include(editor_patterns)),
     path(P + "explore/", include(explore_patterns)),
     path(P + "advisor/", include(advisor_patterns)),

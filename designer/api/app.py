@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
+from designer.api import idempotency
 from designer.api.auth import SessionWithLimit, TokenAuth
 from designer.api.errors import ERR_NOT_FOUND, error_body, install_handlers
 from designer.api.routes import design, imports, outputs, projects, reviews, versions, webhooks
@@ -27,6 +28,10 @@ The ERD Designer API. Authenticate with a personal token (create one on /setting
 with `manage.py api_token`) sent as `Authorization: Bearer <token>`, or with the browser
 session (writes then need the `X-CSRFToken` header). Reads answer with an `ETag`; send it back
 as `If-Match` on a write to have a stale write refused with 412 and the current state.
+A write sent with an `Idempotency-Key` header (your random string, up to 255 characters) is
+applied once: sending it again with the same key within 24 hours answers with the first
+response (header `Idempotent-Replayed: true`) and writes nothing; the same key with a
+different body is refused with 422 `idempotency_key_reused`.
 Errors are JSON `{"error", "message", "field"?, "line"?}` with a 4xx status.
 """
 
@@ -41,6 +46,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_handlers(api)
+idempotency.install(api)
 for module in (projects, design, versions, imports, outputs, reviews, webhooks):
     api.add_router("", module.router)
 
@@ -49,12 +55,13 @@ ERR_METHOD = "{method} is not allowed here; use {allowed}."
 
 
 def _http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """What HTTP adds around every route: a read whose ETag the client already holds
-    (If-None-Match) is answered 304 without a body; ninja's plain-text 405 becomes JSON."""
+    """What HTTP adds around every route: a write with an Idempotency-Key runs once
+    (``idempotency``); a read whose ETag the client already holds (If-None-Match) is
+    answered 304 without a body; ninja's plain-text 405 becomes JSON."""
 
     @functools.wraps(view)  # keeps csrf_exempt and the other marks ninja set
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        response = idempotency.around(request, lambda: view(request, *args, **kwargs))
         held = {
             t.strip().removeprefix("W/")
             for t in request.headers.get("If-None-Match", "").split(",")

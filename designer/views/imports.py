@@ -9,6 +9,7 @@ preview lists what changes and the likely renames to tick). A failed import chan
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -20,8 +21,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from designer.jobs import enqueue
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.security.uploads import upload_too_large
+from designer.services.background import ERR_PROJECT_NAME, PENDING_IMPORT_KEY
 from designer.services.errors import DesignError
 from designer.services.imports import (
     FORMAT_LABELS,
@@ -34,6 +37,7 @@ from designer.services.imports import (
 )
 from designer.sql.readers.report import SchemaImportError
 from designer.views.common import UNPROCESSABLE, HtmxHttpRequest
+from designer.views.jobs import job_answer
 from projects.access import project_access
 from projects.models import Role
 from projects.services import ProjectError, project_create
@@ -47,7 +51,6 @@ ERR_UPLOAD_TOO_LARGE = (
 )
 ERR_NOTHING = "Paste SQL or DBML, choose a file, or give a database DSN."
 ERR_EXPIRED = "This preview has expired; import the file again."
-ERR_PROJECT_NAME = "Give the new project a name."
 
 
 def _context(request, project=None, **extra: Any) -> dict[str, Any]:
@@ -75,7 +78,7 @@ def import_page(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
     if request.method == "GET":
         return render(request, TEMPLATE, _context(request, project))
     try:
-        result, source = _parse(request)
+        result, source, size = _parse(request)
     except SchemaImportError as exc:
         context = _context(request, project, error=str(exc), error_line=exc.line)
         return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
@@ -85,8 +88,9 @@ def import_page(request: HtmxHttpRequest, slug: str | None = None) -> HttpRespon
         "schema": schema_to_json(result.schema),
         "source": source,
         "report": result.report,
+        "bytes": size,
     }
-    cache.set(f"import:{token}", pending, PENDING_SECONDS)
+    cache.set(PENDING_IMPORT_KEY.format(token=token), pending, PENDING_SECONDS)
     context = _preview_context(request, project, token, pending)
     return render(request, f"{TEMPLATE}#import-form", context)
 
@@ -141,6 +145,8 @@ def _chosen_renames(request: HtmxHttpRequest) -> dict[str, str]:
 
 
 def _parse(request: HtmxHttpRequest):
+    """The import read from the request, where it came from, and its size in bytes (a live
+    database's: the size of the design read)."""
     fmt = request.POST.get("format", "auto")
     dsn = request.POST.get("dsn", "").strip()
     upload = request.FILES.get("file")
@@ -149,29 +155,35 @@ def _parse(request: HtmxHttpRequest):
         raise SchemaImportError(ERR_UPLOAD_TOO_LARGE.format(limit=limit))
     if dsn:
         result = import_live(dsn)
-        return result, result.report.source_name
+        size = len(json.dumps(schema_to_json(result.schema)))
+        return result, result.report.source_name, size
     if upload is not None:
-        text = decode_upload(upload.read())
-        return import_text(text, fmt, filename=upload.name), upload.name
+        data = upload.read()
+        text = decode_upload(data)
+        return import_text(text, fmt, filename=upload.name), upload.name, len(data)
     text = request.POST.get("text", "")
     if not text.strip():
         raise SchemaImportError(ERR_NOTHING)
-    decode_upload(text.encode("utf-8"))  # the same size limit as uploads
-    return import_text(text, fmt), "pasted text"
+    data = text.encode("utf-8")
+    decode_upload(data)  # the same size limit as uploads
+    return import_text(text, fmt), "pasted text", len(data)
 
 
 @require_POST
 def import_confirm(request: HtmxHttpRequest, slug: str | None = None) -> HttpResponse:
-    """Apply a previewed import: atomically, to the project or to a new one."""
+    """Apply a previewed import: atomically, to the project or to a new one. A big script
+    is applied by a job; the answer is then its progress."""
     project = _target(request, slug)
-    pending = cache.get(f"import:{request.POST.get('token', '')}")
+    token = request.POST.get("token", "")
+    pending = cache.get(PENDING_IMPORT_KEY.format(token=token))
     if not pending or pending["user"] != request.user.pk:
         context = _context(request, project, error=ERR_EXPIRED)
         return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
     if request.POST.get("action") == "preview" and project is not None:
-        token = request.POST.get("token", "")
         context = _preview_context(request, project, token, pending)
         return render(request, f"{TEMPLATE}#import-form", context)
+    if pending.get("bytes", 0) > settings.ERD_IMPORT_INLINE_BYTES:
+        return _apply_in_background(request, project, token)
     schema = schema_from_json(pending["schema"])
     try:
         with transaction.atomic():
@@ -191,10 +203,27 @@ def import_confirm(request: HtmxHttpRequest, slug: str | None = None) -> HttpRes
             request, _target(request, slug), error=str(exc), token=request.POST.get("token")
         )
         return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
-    cache.delete(f"import:{request.POST.get('token', '')}")
+    cache.delete(PENDING_IMPORT_KEY.format(token=token))
     url = reverse("editor", args=[project.slug])
     if request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
     return redirect(url)
+
+
+def _apply_in_background(request: HtmxHttpRequest, project, token: str) -> HttpResponse:
+    """Start the job applying a big import (it checks the role again when it runs)."""
+    name = request.POST.get("name", "").strip()
+    if project is None and not name:
+        context = _context(request, None, error=ERR_PROJECT_NAME, token=token)
+        return render(request, f"{TEMPLATE}#import-form", context, status=UNPROCESSABLE)
+    job_id = enqueue(
+        "designer.services.background.import_job",
+        token=token,
+        user_id=request.user.pk,
+        project_id=project.pk if project is not None else None,
+        name=name,
+        renames=_chosen_renames(request),
+    )
+    return job_answer(request, job_id)

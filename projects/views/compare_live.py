@@ -7,7 +7,8 @@ confirms. Renames are never guessed silently: likely ones are offered as suggest
 Roles: reading a live database makes the server connect to a host the user names and plans a
 change to the design, so it is an editor's work. A rehearsal runs the design's SQL on the
 server's PostgreSQL and holds a worker until it ends, so it is for those who judge plans
-(reviewers and up); viewers read the plan.
+(reviewers and up); viewers read the plan. It runs as a job (``designer.jobs``): the page
+shows its progress and then its result, and the request returns at once.
 """
 
 from __future__ import annotations
@@ -15,23 +16,19 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from designer.migrate import rehearse, suggest_renames
+from designer.jobs import enqueue
+from designer.migrate import suggest_renames
 from designer.schema.serialize import schema_from_json, schema_to_json
 from designer.selectors.design import project_schema
 from designer.services.imports import import_live
-from designer.services.versions import (
-    WORKING,
-    compare_schemas,
-    compare_versions,
-    version_schema,
-)
+from designer.services.versions import WORKING, compare_schemas
 from designer.sql.readers.report import SchemaImportError
 from designer.views.common import HtmxHttpRequest
+from designer.views.jobs import job_answer
 from projects.access import project_access
 from projects.models import Role
 from projects.views.projects import page
@@ -97,17 +94,18 @@ def compare_live(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def version_rehearse(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """Run the plan between two versions up and down on a scratch PostgreSQL; show the result."""
+    """Start a rehearsal of the plan between two versions (up and down on a scratch
+    PostgreSQL) as a job; answers with the job's progress, which turns into the result."""
     access = project_access(request.user, slug, Role.REVIEWER)
     base, target = _names(access, request.POST)
     if not base:
         return HttpResponse(ERR_REHEARSE_BASE, status=422, content_type="text/plain; charset=utf-8")
-    comparison = compare_versions(access.project, base, target)
-    result = rehearse(
-        version_schema(access.project, base),
-        version_schema(access.project, target),
-        comparison.plan,
-        timeout_s=settings.ERD_SANDBOX_TIMEOUT_SECONDS,
+    job_id = enqueue(
+        "designer.services.background.rehearse_job",
+        project_id=access.project.pk,
+        base=base,
+        target=target,
+        user_id=request.user.pk,
+        revision=access.project.revision,
     )
-    context = {"project": access.project, "result": result, "base": base, "target": target}
-    return page(request, "projects/_rehearsal.html", "rehearsal", context)
+    return job_answer(request, job_id)

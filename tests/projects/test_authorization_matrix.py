@@ -27,6 +27,7 @@ from designer.models import (
     DesignConstraint,
     DesignEnum,
     DesignIndex,
+    Job,
     KeyQuery,
     WorkbenchRun,
 )
@@ -166,6 +167,8 @@ EXPECTED: dict[str, tuple[str | None, str | None]] = {
     # personal API tokens: a user's own (the JSON API has its own matrix: tests/designer/api/)
     "api_tokens": ("user", "user"),
     "api_token_revoke": (None, "mine"),
+    # a background job's progress: only for the user who started it (here the editor)
+    "job_status": ("mine", None),
 }
 # Query strings some reads need to name what they show.
 QUERY = {
@@ -199,6 +202,7 @@ KWARG_DEFAULTS = {
     "iuid": "index",
     "user_id": "target",
     "token": "token",
+    "job_id": "job",
 }
 KWARG_LITERALS = {
     "fmt": "svg",
@@ -276,7 +280,16 @@ def world(django_user_model) -> SimpleNamespace:
     webhook = Webhook.objects.create(project=project, url="https://example.com/", secret="s")
     key_query = KeyQuery.objects.create(project=project, name="q", sql="SELECT 1")
     run = WorkbenchRun.objects.create(project=project, state="done", result={"queries": []})
+    job = Job.objects.create(
+        task="designer.services.background.rehearse_job",
+        kwargs={"project_id": project.pk, "user_id": people["editor"].pk},
+        dedupe_key="matrix",
+        project=project,
+        state="failed",
+        error="No tables.",
+    )
     return SimpleNamespace(
+        job=job.pk,
         key_query=key_query.pk,
         run=run.pk,
         saved_view=saved.pk,

@@ -28,6 +28,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def project(client, django_user_model, pg_server_dsn, monkeypatch, settings):
     monkeypatch.setenv("ERD_PG_DSN", pg_server_dsn)
     settings.ERD_SANDBOX_TIMEOUT_SECONDS = 3
+    settings.ERD_JOBS_EAGER = True  # the rehearsal job runs inside the request
     call_command("seed_demo")
     client.force_login(django_user_model.objects.get(username="admin"))
     return Project.objects.get(slug="demo")
