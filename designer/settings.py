@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "designer.middleware.HtmxLoginRequiredMiddleware",
+    # a browser POST carrying an Idempotency-Key (static/js/once.js) is applied once
+    "designer.idempotency.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "designer.urls"

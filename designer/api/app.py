@@ -61,7 +61,7 @@ def _http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
     @functools.wraps(view)  # keeps csrf_exempt and the other marks ninja set
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = idempotency.around(request, lambda: view(request, *args, **kwargs))
+        response = idempotency.run_once(request, lambda: view(request, *args, **kwargs))
         held = {
             t.strip().removeprefix("W/")
             for t in request.headers.get("If-None-Match", "").split(",")
