@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from strategies.designs import designs
 
 from designer import jobs
 from designer.models import DesignTable, Job, JobState
@@ -149,3 +153,40 @@ def test_under_make_run_a_big_import_runs_in_a_thread_and_the_page_follows_it(cl
         answer = client.get(url, **HX)
     assert answer.status_code == 204 and answer["HX-Redirect"] == "/p/thr/"
     assert DesignTable.objects.filter(project__slug="thr").count() == 2
+
+
+@hyp_settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schema=designs(max_tables=3))
+def test_every_design_imported_by_a_job_and_run_again_equals_the_inline_import(schema):
+    """For any design: the job's import, delivered a second time after it committed (a
+    worker killed before it could report), leaves the design the inline import leaves."""
+    from django.conf import settings as django_settings
+    from django.contrib.auth import get_user_model
+
+    from designer.schema.serialize import schema_to_json
+    from designer.services.imports import apply_import
+
+    django_settings.ERD_JOBS_EAGER = True
+    try:
+        user = get_user_model().objects.create_user(uuid.uuid4().hex)
+        inline, queued = (project_create(owner=user, name=n) for n in ("Inline", "Queued"))
+        apply_import(project=inline, schema=schema, actor=user)
+        pending = {"user": user.pk, "schema": schema_to_json(schema)}
+        token = uuid.uuid4().hex
+        cache.set(PENDING_IMPORT_KEY.format(token=token), pending, 60)
+        job_id = jobs.enqueue(
+            "designer.services.background.import_job",
+            token=token,
+            user_id=user.pk,
+            project_id=queued.pk,
+        )
+        written = Project.objects.get(pk=queued.pk).revision
+        Job.objects.filter(pk=job_id).update(state=JobState.RUNNING)
+        cache.set(PENDING_IMPORT_KEY.format(token=token), pending, 60)
+        jobs.execute(job_id)
+        job = Job.objects.get(pk=job_id)
+        assert (job.state, job.attempts) == (JobState.DONE, 2)
+        assert Project.objects.get(pk=queued.pk).revision == written  # not written again
+        assert project_schema(queued) == project_schema(inline)
+    finally:
+        django_settings.ERD_JOBS_EAGER = False
