@@ -4,12 +4,12 @@ A client that cannot tell whether a write arrived (a timeout, a dropped connecti
 again with the same key. The same key, from the same user, on the same route (method and
 path), within ``KEEP_SECONDS`` (a day) gets the response stored the first time (status, body,
 and the headers in ``KEPT_HEADERS``), marked ``Idempotent-Replayed: true``, and nothing is
-written. The same key with another body or query string is refused (``KeyReused``). Only
-successful (2xx) answers are kept: a refused write changed nothing, so sending it again
-simply runs it again.
+written. The same key with another body or query string is refused (``KeyRefused``). Only
+answers below 400 are kept (a success, or the redirect a form answers with): a refused write
+changed nothing, so its key is dropped and sending it again simply runs it again.
 
 The write and its key's row are one transaction (``run_once``): the answer is stored beside
-the write, or both are rolled back. The unique constraint on (user, route and key) makes a
+the write, and an exception rolls back both. The unique constraint on (user, route and key) makes a
 second process with the same key wait for the first one's commit, then answer with the
 stored response: no lock in memory, so it holds across processes and hosts.
 
@@ -131,8 +131,8 @@ def claim(request: HttpRequest, key: str, user: Any) -> IdempotentRequest:
 
 
 def keep(record: IdempotentRequest, response: HttpResponse) -> bool:
-    """Store a 2xx answer in its key's row; False (nothing kept) for any other answer."""
-    if not 200 <= response.status_code < 300 or response.streaming:
+    """Store an answer below 400 in its key's row; False (nothing kept) for any other."""
+    if response.status_code >= 400 or response.streaming:
         return False
     record.status = response.status_code
     record.body = zlib.compress(response.content)
@@ -161,15 +161,16 @@ def replayed(record: IdempotentRequest) -> HttpResponse:
 
 def run_once(request: HttpRequest, call: Callable[[], HttpResponse]) -> HttpResponse:
     """Run ``call`` in one transaction with the key's row, if ``call`` claimed one (it sets
-    ``request._idempotency_record``): a 2xx answer is kept, anything else rolls the call and
-    the key back. Requests without a key just run."""
+    ``request._idempotency_record``): an answer below 400 is kept; for a refusal the key is
+    dropped (what the call did is kept, as it would be without a key: a refused edit has
+    rolled itself back). Requests without a key just run."""
     if request.method not in WRITES or HEADER not in request.headers:
         return call()
     with transaction.atomic():
         response = call()
         record: IdempotentRequest | None = getattr(request, "_idempotency_record", None)
         if record is not None and not keep(record, response):
-            transaction.set_rollback(True)
+            record.delete()
         return response
 
 

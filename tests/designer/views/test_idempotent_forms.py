@@ -9,7 +9,7 @@ from designer.idempotency import ERR_KEY_REUSED
 from designer.models import DesignConstraint, IdempotentRequest
 from designer.services.columns import column_add
 from designer.services.tables import table_create
-from projects.models import Comment
+from projects.models import Comment, Project
 from projects.services import project_create
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,11 @@ def test_a_key_never_replays_to_someone_else(client, posts, django_user_model):
     client.force_login(django_user_model.objects.create_user("stranger"))
     answer = client.post(url, {"expression": "true"}, HTTP_IDEMPOTENCY_KEY="k", **HX)
     assert answer.status_code == 404 and not answer.has_header("Idempotent-Replayed")
+
+
+def test_a_write_answered_with_a_redirect_is_kept_and_its_retry_follows_it(client, posts):
+    first = client.post("/projects/new/", {"name": "Library"}, HTTP_IDEMPOTENCY_KEY="new")
+    again = client.post("/projects/new/", {"name": "Library"}, HTTP_IDEMPOTENCY_KEY="new")
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"] and again["Idempotent-Replayed"] == "true"
+    assert Project.objects.filter(name="Library").count() == 1
