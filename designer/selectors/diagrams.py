@@ -247,7 +247,8 @@ def render_diagram_job(
 ) -> dict[str, Any]:
     """The job (``designer.jobs``) drawing a big picture into the cache; ``revision`` only
     tells apart the jobs of two revisions. A failure is remembered for ``FAILURE_SECONDS``
-    for the pollers."""
+    for the pollers. Safe to run again after a killed worker: it writes nothing but the
+    picture into the cache, under a key of what is drawn, so a re-run draws the same one."""
     project = Project.objects.get(pk=project_id)
     options = _decode_options(options)
     fast_key = _fast_key(fmt, _options_key(project, options))
