@@ -73,8 +73,8 @@ def run_start(*, project: Project, user, scale: float, suggest: bool) -> Workben
 
 def run_task(*, run_id: int) -> None:
     """The background task: idempotent. A finished run is left alone; one whose worker was
-    killed runs again from the start, in a new sandbox (the first one's is dropped with its
-    role and database names, never reused), and writes only its own run's row."""
+    killed runs again from the start, in a new sandbox with new random role and database
+    names (so it never meets what the killed run left), and writes only its own run's row."""
     from designer.selectors.design import project_schema
     from designer.workbench.run import run_workbench
 
