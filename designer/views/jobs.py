@@ -14,6 +14,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from designer.models import Job, JobState
@@ -51,10 +52,20 @@ def _context(job: Job) -> dict[str, Any]:
         "result": result,
         "result_template": result_template if job.state == JobState.DONE else "",
         "percent": round(job.progress * 100),
+        "again_url": _again_url(job) if job.state == JobState.FAILED else "",
         # what the result templates name beside ``result``
         "base": result.get("base"),
         "target": result.get("target"),
     }
+
+
+def _again_url(job: Job) -> str:
+    """Where to start a failed import again (a rehearsal fails inside its compare page)."""
+    if job.task != "designer.services.background.import_job":
+        return ""
+    if job.project is not None:
+        return reverse("import_project", args=[job.project.slug])
+    return reverse("import_new")
 
 
 def job_answer(request: HtmxHttpRequest, job_id: str) -> HttpResponse:

@@ -115,6 +115,7 @@ def test_a_failed_import_says_why_and_creates_no_project(client, user, big):
     jobs.execute(url.split("/")[2])
     html = client.get(url, **HX).content.decode()
     assert "Import failed: " in html and "nope" in html
+    assert 'href="/import/">Start the import again' in html
     assert not Project.objects.exists()
 
 
