@@ -282,7 +282,12 @@ async def user_loop(
                     counter += 1
                     uid = rng.choice(project["uids"])
                     column = f"{stats.tag}{n:02d}_{counter}"
-                    headers = {"X-CSRFToken": token, "HX-Request": "true"}
+                    # like static/js/once.js: one key per add, the same on the fail-over retry
+                    headers = {
+                        "X-CSRFToken": token,
+                        "HX-Request": "true",
+                        "Idempotency-Key": uuid.uuid4().hex,
+                    }
                     r = await request(
                         on,
                         mine,

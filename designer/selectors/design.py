@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 
 from designer import rows
 from designer.models import (
@@ -19,12 +20,15 @@ from designer.models import (
 from designer.schema.model import Schema, Table
 from projects.models import Project
 
-# Designs read outside a transaction, remembered per revision in this process: an edit's
-# panel reads the design once and the picture drawn after it reads nothing. The model is
-# frozen, so every caller can share one object. Bounded by the tables held, not the entries.
+# Designs remembered per revision in this process: an edit's panel reads the design once and
+# the picture drawn after it reads nothing. The model is frozen, so every caller can share one
+# object. Bounded by the tables held, not the entries. This relies on what the picture cache
+# relies on already: every write to a design bumps its revision in the same transaction.
 _designs: OrderedDict[tuple[object, ...], Schema] = OrderedDict()
-_derived: dict[int, dict[object, object]] = {}  # id of a remembered design -> what was derived
-_designs_lock = threading.Lock()
+# id of a design read here -> (the design, what callers derived from it, e.g. findings)
+_derived: dict[int, tuple[weakref.ref[Schema], dict[object, object]]] = {}
+# reentrant: dropping a design inside the lock runs its finalizer (_forget) in this thread
+_designs_lock = threading.RLock()
 MEMO_TABLES = 20_000
 
 
@@ -37,43 +41,65 @@ def _design_key(project: Project) -> tuple[object, ...] | None:
 
 
 def project_schema(project: Project) -> Schema:
-    """The working design of ``project`` as a schema model: six queries, one per kind, or none
+    """The working design of ``project`` as a schema model: six queries, one per kind, or one
     when this process read the same revision before.
 
     Tables keep the order they were written or created in, so a written schema reads back equal.
-    Inside a transaction the rows are read every time: the transaction may have changed them
-    before bumping the revision.
+    Inside a transaction the rows are read every time (it may have written some and not bumped
+    the revision yet); what it read is remembered once it commits, if no bump came after.
     """
-    if connection.in_atomic_block:
-        return _read_schema(project)
     key = _design_key(project)
     if key is None:
         return _read_schema(project)
+    if connection.in_atomic_block:
+        schema = _read_schema(project)
+        _track(schema)
+        transaction.on_commit(lambda: _remember_if_current(project, key, schema))
+        return schema
     with _designs_lock:
         hit = _designs.get(key)
         if hit is not None:
             _designs.move_to_end(key)
             return hit
     schema = _read_schema(project)
+    _track(schema)
+    _remember(key, schema)
+    return schema
+
+
+def _track(schema: Schema) -> None:
+    with _designs_lock:
+        _derived[id(schema)] = (weakref.ref(schema), {})
+    weakref.finalize(schema, _forget, id(schema))
+
+
+def _forget(schema_id: int) -> None:
+    with _designs_lock:
+        _derived.pop(schema_id, None)
+
+
+def _remember(key: tuple[object, ...], schema: Schema) -> None:
     with _designs_lock:
         _designs[key] = schema
         held = sum(len(s.tables) for s in _designs.values())
         while held > MEMO_TABLES and len(_designs) > 1:
             _, dropped = _designs.popitem(last=False)
-            _derived.pop(id(dropped), None)
             held -= len(dropped.tables)
-        _derived.setdefault(id(schema), {})
-    return schema
+
+
+def _remember_if_current(project: Project, key: tuple[object, ...], schema: Schema) -> None:
+    # The same revision and time after the commit as at the read: nothing was written after it.
+    if _design_key(project) == key:
+        _remember(key, schema)
 
 
 def derived_memo(schema: Schema) -> dict[object, object] | None:
     """A place to remember what is derived from ``schema`` (e.g. the advisor's findings) for as
-    long as the design itself is remembered; None for a design read in a transaction or built
-    elsewhere. Values must be immutable: every caller shares them."""
+    long as the design itself lives; None for a design not read by ``project_schema``. Values
+    must be immutable: every caller shares them."""
     with _designs_lock:
-        memo = _derived.get(id(schema))
-        # the id alone could be a newer object's once the remembered one is gone
-        return memo if memo is not None and any(s is schema for s in _designs.values()) else None
+        entry = _derived.get(id(schema))
+    return entry[1] if entry is not None and entry[0]() is schema else None
 
 
 def _read_schema(project: Project) -> Schema:

@@ -65,3 +65,46 @@ def test_findings_are_linted_once_per_revision_and_follow_an_edit(project):
     after = project_findings(project, schema=schema)
     assert "json-not-jsonb" in {f.rule for f in after}
     assert project_findings(project, schema=schema) == after
+
+
+def test_a_design_read_at_the_end_of_an_edit_is_remembered_once_committed(project):
+    table = project.design_tables.get(name="users")
+    with transaction.atomic():  # as a request with an Idempotency-Key runs
+        column_add(table=table, name="email", data_type="text")
+        inside = project_schema(project)
+    with CaptureQueriesContext(connection) as queries:
+        assert project_schema(project) is inside
+    assert len(queries.captured_queries) == 1
+
+
+def test_a_design_read_before_a_later_edit_of_the_same_transaction_is_not_remembered(project):
+    table = project.design_tables.get(name="users")
+    with transaction.atomic():
+        before = project_schema(project)
+        column_add(table=table, name="email", data_type="text")
+    after = project_schema(project)
+    assert after is not before
+    assert "email" in _columns(after) and "email" not in _columns(before)
+
+
+def test_a_design_freed_while_the_memo_is_busy_in_the_same_thread_does_not_hang(project):
+    """A design's finalizer may run in whatever thread frees it, also one holding the memo's
+    lock (the cyclic collector runs inside any allocation): with a plain lock, the ci.sh
+    journey hung on exactly that."""
+    import threading
+
+    from designer.selectors import design
+
+    done: list[str] = []
+
+    def free_inside_the_lock() -> None:
+        schema = project_schema(project)
+        design._designs.clear()
+        with design._designs_lock:
+            del schema  # the last reference: its finalizer runs here
+        done.append("ok")
+
+    worker = threading.Thread(target=free_inside_the_lock, daemon=True)
+    worker.start()
+    worker.join(20)
+    assert done == ["ok"]
