@@ -66,6 +66,8 @@ WARN_DOMAIN = "{dialect} has no domains: {name} was written into its {n} column(
 # Not "has no {pg}": MySQL has text, only not in a key; the note says why the type changed.
 WARN_TYPE = "{dialect}: {n} {pg} column(s) written as {target}{note} ({examples})."
 WARN_DEFAULT = "Column {target}: the default {default} has no {dialect} equivalent; left out."
+WARN_DEFAULT_CHANGED = "Column {target}: the default {default} became {new} in {dialect}: {why}."
+WARN_DEFAULT_DROPPED = "Column {target}: the default {default} was left out of {dialect}: {why}."
 WARN_GENERATED = (
     "Column {target}: the generation expression cannot be written in {dialect}; left out."
 )
@@ -180,6 +182,8 @@ class _Translator:
         self.key_columns = _key_columns(tables)
         self.exported = {(t.schema, t.name) for t in tables}
         tables = [self.table(t) for t in tables]
+        tables, notes = self.d.fit_keys(tables)
+        self.warnings.extend(notes)
         typed = {(t.schema, t.name): t for t in tables}
         tables = [self.foreign_keys(t, typed) for t in tables]
         for key, n in sorted(self.domain_uses.items()):
@@ -254,6 +258,8 @@ class _Translator:
             checks.extend(extra)
         t = replace(t, columns=tuple(columns))
         t = self.identities(t)
+        t, notes = self.d.fit_row(t, keys, target)
+        self.warnings.extend(notes)
         pk = t.primary_key
         if pk and (pk.without_overlaps or (pk.include and not self.d.supports_include)):
             if pk.without_overlaps:
@@ -397,7 +403,13 @@ class _Translator:
             isinstance(core, exp.Neg) and isinstance(core.this, exp.Literal)
         ):
             if not (isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.ARRAY)):
-                result = self.d.literal_default(self.d.glot(core), type_text)
+                result, why = self.d.fit_literal(core, type_text)
+                if why is not None:
+                    template = WARN_DEFAULT_CHANGED if result is not None else WARN_DEFAULT_DROPPED
+                    self.warn(template, target=target, default=text, new=result, why=why)
+                    return result
+        elif isinstance(core, exp.Add | exp.Sub) and (shifted := self.shifted(core, type_text)):
+            result = shifted
         elif node is not None:
             sql = self.d.expression(text)
             if sql is not None and not any(isinstance(n, exp.Column) for n in node.walk()):
@@ -405,6 +417,35 @@ class _Translator:
         if result is None:
             self.warn(WARN_DEFAULT, target=target, default=text)
         return result
+
+    def shifted(self, node: exp.Add | exp.Sub, type_text: str) -> str | None:
+        """``now() - '1 day'::interval``, ``CURRENT_DATE + 7`` in the target's terms, or None."""
+        base_node, amount = _strip_casts(node.this), node.expression
+        if isinstance(base_node, exp.CurrentDate):
+            base = self.d.today_default(type_text)
+        elif isinstance(base_node, exp.CurrentTimestamp) or (
+            isinstance(base_node, exp.Anonymous) and base_node.name.lower() in _NOW_FUNCS
+        ):
+            base = self.d.now_default(type_text)
+        else:
+            return None
+        if isinstance(amount, exp.Interval) and amount.this is not None:
+            unit = amount.unit.name if amount.unit is not None else ""
+            interval = f"{amount.this.name} {unit}".strip()
+        elif isinstance(amount, exp.Cast) and amount.to.is_type(exp.DataType.Type.INTERVAL):
+            interval = amount.this.name
+        elif isinstance(amount, exp.Literal) and not amount.is_string:
+            if not isinstance(base_node, exp.CurrentDate):
+                return None
+            interval = f"{amount.this} days"
+        else:
+            return None
+        if base is None:
+            return None
+        sign = "-" if isinstance(node, exp.Sub) else "+"
+        if base.startswith("(") and base.endswith(")"):
+            base = base[1:-1]
+        return self.d.shifted_default(base, sign, interval, type_text)
 
     def identities(self, t: Table) -> Table:
         columns = []

@@ -679,3 +679,144 @@ def changed_designs(
 
 
 __all__ = ["EDITS", "changed_designs", "designs"]
+
+
+# -- MariaDB / MySQL: designs that meet their limits ---------------------------------------------
+
+# Defaults of every kind the model holds (as PostgreSQL stores them), on each type, including
+# those MySQL refuses as they are: infinities, zone offsets, NaN, money, over-long strings,
+# fractions on integers, interval arithmetic, bytea and bit strings.
+MARIADB_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "timestamp without time zone": (
+        "now()",
+        "CURRENT_DATE",
+        "(now() - '1 day'::interval)",
+        "(now() + '2 mons'::interval)",
+        "'-infinity'::timestamp without time zone",
+        "'infinity'::timestamp without time zone",
+        "'1970-01-01 00:00:00'::timestamp without time zone",
+        "'2024-01-01 08:00:00+00'::timestamp with time zone",
+        "'2024-01-01 10:00:00.123457'::timestamp without time zone",
+    ),
+    "timestamp(0) with time zone": (
+        "now()",
+        "CURRENT_TIMESTAMP",
+        "'infinity'::timestamp with time zone",
+        "'2024-06-30 23:30:00-02'::timestamp with time zone",
+        "(CURRENT_DATE + '1 day'::interval)",
+    ),
+    "date": (
+        "CURRENT_DATE",
+        "now()",
+        "'infinity'::date",
+        "'-infinity'::date",
+        "(CURRENT_DATE + 7)",
+        "'2024-01-01'::date",
+    ),
+    "time without time zone": (
+        "CURRENT_TIME",
+        "'10:00:00'::time without time zone",
+        "'00:00:00+02'::time with time zone",
+        "'2024-01-01 10:00:00+00'::timestamp with time zone",
+    ),
+    "integer": ("0", "-1", "'12.50'::numeric", "'NaN'::numeric", "'Infinity'::double precision"),
+    "smallint": ("7", "'1e3'::numeric"),
+    "numeric(6,2)": ("'12.50'::numeric", "'NaN'::numeric", "'$1.00'::money"),
+    "double precision": ("1.5", "'Infinity'::double precision", "'-Infinity'::double precision"),
+    "money": ("'$1,000.00'::money", "0"),
+    "character(4)": ("'abcd'::bpchar", "'default_char'::bpchar", "'ab  '::bpchar"),
+    "character varying(8)": ("'x'::character varying", "'default_varchar'::character varying"),
+    "text": ("'a''b'::text", "''::text", "(now())::text"),
+    "bytea": ("'\\x00ff'::bytea", "''::bytea", "'\\x'::bytea"),
+    "bit(4)": ("'0101'::\"bit\"",),
+    "boolean": ("true", "false"),
+    "uuid": ("gen_random_uuid()",),
+    "text[]": ("'{}'::text[]",),
+}
+# String widths of wide tables: up to VARCHAR's 16383 utf8mb4 characters, and widths either
+# side of 63 characters (252 bytes: InnoDB keeps the column in the row; 64: it can move it).
+WIDE_VARCHARS = (10, 40, 63, 64, 255, 1000, 5000, 16383)
+LONG_NAME = "m_wide_table_" + "w" * 50  # 63 characters: PostgreSQL's limit
+
+
+@st.composite
+def _mariadb_defaults_table(draw: st.DrawFn, schema: str) -> Table:
+    types = draw(st.lists(st.sampled_from(sorted(MARIADB_DEFAULTS)), min_size=1, max_size=8))
+    columns = [Column("id", "integer", nullable=False)]
+    for i, type_ in enumerate(types):
+        default = draw(st.sampled_from(MARIADB_DEFAULTS[type_]))
+        columns.append(Column(f"d{i}", type_, nullable=draw(st.booleans()), default=_expr(default)))
+    return Table(
+        name="m_defaults",
+        schema=schema,
+        columns=tuple(columns),
+        primary_key=PrimaryKey(("id",)),
+        id="m:defaults",
+    )
+
+
+@st.composite
+def _mariadb_wide_table(draw: st.DrawFn, schema: str) -> Table:
+    """Many string columns (over the 65,535-byte row or the 8,126-byte InnoDB page), some in
+    keys, under a 63-character name that a schema prefix takes over MySQL's 64."""
+    widths = draw(st.lists(st.sampled_from(WIDE_VARCHARS), min_size=10, max_size=70))
+    columns = [Column("id", "bigint", nullable=False)]
+    for i, width in enumerate(widths):
+        type_ = f"character varying({width})" if i % 5 else f"character({min(width, 255)})"
+        columns.append(Column(f"v{i}", type_, nullable=draw(st.booleans())))
+    keyed = draw(st.lists(st.sampled_from(columns[1:]), min_size=1, max_size=3, unique=True))
+    return Table(
+        name=LONG_NAME,
+        schema=schema,
+        columns=tuple(columns),
+        primary_key=PrimaryKey(("id",)),
+        uniques=(UniqueConstraint(tuple(c.name for c in keyed), name=f"m_{LONG_NAME[:61]}"),),
+        indexes=(Index(f"m_ix_{LONG_NAME[:58]}", (IndexPart(column=keyed[0].name),)),),
+        id="m:wide",
+    )
+
+
+def _mariadb_text_keys(schema: str) -> tuple[Table, Table]:
+    """Keys over text and bytea: a text primary key referenced by a foreign key, a unique
+    text column, an index over bytea."""
+    parent = Table(
+        name="m_text_parent",
+        schema=schema,
+        columns=(
+            Column("code", "text", nullable=False),
+            Column("body", "text"),
+            Column("blob", "bytea"),
+        ),
+        primary_key=PrimaryKey(("code",)),
+        uniques=(UniqueConstraint(("body",), name="m_text_body_key"),),
+        indexes=(Index("m_text_blob_ix", (IndexPart(column="blob"),)),),
+        id="m:text_parent",
+    )
+    child = Table(
+        name="m_text_child",
+        schema=schema,
+        columns=(Column("id", "integer", nullable=False), Column("parent_code", "text")),
+        primary_key=PrimaryKey(("id",)),
+        foreign_keys=(
+            ForeignKey(
+                ("parent_code",), "m_text_parent", ("code",), ref_schema=schema, name="m_fk"
+            ),
+        ),
+        id="m:text_child",
+    )
+    return parent, child
+
+
+@st.composite
+def mariadb_designs(draw: st.DrawFn) -> Schema:
+    """A random design (``designs``) with what MySQL and MariaDB limit added: a table of
+    defaults of every kind on every type, a wide table, keys over text, long names."""
+    base = draw(designs(max_tables=2, partitions=draw(st.booleans())))
+    schema = draw(st.sampled_from(("public", OTHER_SCHEMA)))
+    extra = [draw(_mariadb_defaults_table(schema))]
+    if draw(st.booleans()):
+        extra.append(draw(_mariadb_wide_table(draw(st.sampled_from(("public", OTHER_SCHEMA))))))
+    if draw(st.booleans()):
+        extra.extend(_mariadb_text_keys(schema))
+    schemas = {t.schema for t in (*base.tables, *extra)} - {"public"}
+    return replace(base, tables=(*base.tables, *extra), schemas=tuple(sorted(schemas)))

@@ -68,14 +68,23 @@ literals double backslashes (MySQL reads ``\\`` as an escape).
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.mysql import MySQL
 
+if TYPE_CHECKING:
+    from sqlglot.dialects.dialect import DialectType
+
 from designer.schema.model import Column, EnumType, ForeignKey, Index, Table
 from designer.schema.sqltext import normalize_type, quote_string
 from designer.sql.dialects.base import INDENT, ExportContext, ScriptSyntax
+from designer.sql.dialects.mysql_fit import (
+    column_bytes,
+    fit_foreign_keys,
+    fit_literal_value,
+    fit_row,
+)
 from designer.sql.dialects.portable import (
     COMMON_TYPES_IN,
     MappedType,
@@ -102,9 +111,24 @@ WARN_KEY_PREFIX = (
 )
 MAX_KEY_BYTES = 3072
 _SIZED = re.compile(r"^(VARCHAR|CHAR|VARBINARY|BINARY)\((\d+)\)")
-_FIXED_BYTES = {"TINYINT": 1, "SMALLINT": 2, "INT": 4, "BIGINT": 8, "DATE": 3, "BOOLEAN": 1}
 WARN_SET_TYPE = "SET({values}) became text[]: PostgreSQL will not check the allowed values."
-_TEXTLIKE = ("LONGTEXT", "TEXT", "LONGBLOB", "BLOB", "JSON")
+_TEXTLIKE = ("TEXT", "BLOB", "JSON")
+# a PostgreSQL interval of one unit, as pg_get_expr prints it ('1 day', '2 mons', '-3 years')
+_INTERVAL = re.compile(
+    r"(-?\d+)\s*(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)"
+)
+_INTERVAL_UNITS = {
+    "year": "YEAR",
+    "mon": "MONTH",
+    "month": "MONTH",
+    "week": "WEEK",
+    "day": "DAY",
+    "hour": "HOUR",
+    "min": "MINUTE",
+    "minute": "MINUTE",
+    "sec": "SECOND",
+    "second": "SECOND",
+}
 _INTEGERS = ("SMALLINT", "INT", "BIGINT", "TINYINT", "MEDIUMINT")
 
 _TYPES_IN: dict[str, TypeBuilder] = {
@@ -164,7 +188,7 @@ _DETECT_CLUES = (
 class MySQLDialect(PortableDialect):
     name: ClassVar[str] = "mysql"
     label: ClassVar[str] = "MySQL 8"
-    sqlglot_dialect = "mysql"
+    sqlglot_dialect: ClassVar[DialectType] = "mysql"  # _MySQLGlot() once defined, below
     max_name_length = 64
 
     supports_schemas = False
@@ -309,7 +333,32 @@ class MySQLDialect(PortableDialect):
 
     def literal_default(self, sql: str, target_type: str) -> str:
         # MySQL accepts a default on TEXT/BLOB/JSON only as an expression.
-        return f"({sql})" if target_type.startswith(_TEXTLIKE) else sql
+        return f"({sql})" if any(k in target_type for k in _TEXTLIKE) else sql
+
+    def fit_literal(self, core: exp.Expression, target_type: str) -> tuple[str | None, str | None]:
+        if isinstance(core, exp.Boolean | exp.Null) or target_type.startswith("ENUM"):
+            return super().fit_literal(core, target_type)
+        negative = isinstance(core, exp.Neg)
+        literal = core.this if negative else core
+        value = ("-" if negative else "") + str(literal.this)
+        fitted, why, is_string = fit_literal_value(value, literal.is_string, target_type)
+        if fitted is None:
+            return None, why
+        sql = self.literal(fitted) if is_string else fitted
+        return self.literal_default(sql, target_type), why
+
+    def shifted_default(self, base: str, sign: str, interval: str, target_type: str) -> str | None:
+        found = _INTERVAL.fullmatch(interval.strip().lower())
+        if found is None:
+            return None
+        unit = _INTERVAL_UNITS[found[2].rstrip("s")]
+        return f"({base} {sign} INTERVAL {int(found[1])} {unit})"
+
+    def fit_row(self, table: Table, keys: set[str], target: str) -> tuple[Table, list[str]]:
+        return fit_row(table, keys, self.label, target)
+
+    def fit_keys(self, tables: list[Table]) -> tuple[list[Table], list[str]]:
+        return fit_foreign_keys(tables, self.label)
 
     def identity_where(self, table: Table, col: Column) -> str | None:
         if not col.type.startswith(_INTEGERS):
@@ -359,8 +408,7 @@ class MySQLDialect(PortableDialect):
                 chars = found[1] in ("VARCHAR", "CHAR")
                 sizes[name] = (int(found[2]) * (4 if chars else 1), True)
             else:
-                type_ = col.type.split("(")[0] if col else ""
-                sizes[name] = (_FIXED_BYTES.get(type_, 16), False)
+                sizes[name] = (column_bytes(col.type).server if col else 16, False)
         total = sum(b for b, _ in sizes.values())
         if total <= MAX_KEY_BYTES:
             return [self.quote(n) + suffix for n, suffix in parts]
@@ -465,6 +513,18 @@ class MySQLDialect(PortableDialect):
         return []
 
 
+class _MySQLGlot(MySQL):
+    """sqlglot's MySQL, writing ``~*`` as MySQL 8 has it (sqlglot writes REGEXP_I_LIKE)."""
+
+    class Generator(MySQL.Generator):
+        TRANSFORMS = {
+            **MySQL.Generator.TRANSFORMS,
+            exp.RegexpILike: lambda self, e: self.func(
+                "REGEXP_LIKE", e.this, e.expression, exp.Literal.string("i")
+            ),
+        }
+
+
 class _MariaDBGlot(MySQL):
     """sqlglot's MySQL, writing regular expressions as MariaDB has them (no REGEXP_LIKE)."""
 
@@ -472,6 +532,10 @@ class _MariaDBGlot(MySQL):
         TRANSFORMS = {
             **MySQL.Generator.TRANSFORMS,
             exp.RegexpLike: lambda self, e: self.binary(e, "REGEXP"),
+            # PCRE's (?i) flag: MariaDB has no REGEXP_LIKE(x, p, 'i') nor REGEXP_I_LIKE
+            exp.RegexpILike: lambda self, e: (
+                f"{self.sql(e, 'this')} REGEXP CONCAT('(?i)', {self.sql(e, 'expression')})"
+            ),
         }
 
 
@@ -484,5 +548,6 @@ class MariaDBDialect(MySQLDialect):
     uuid_type = "UUID"
 
 
+MySQLDialect.sqlglot_dialect = _MySQLGlot()
 MYSQL = MySQLDialect()
 MARIADB = MariaDBDialect()

@@ -437,6 +437,26 @@ class PortableDialect(Dialect):
     def literal_default(self, sql: str, target_type: str) -> str:
         return sql
 
+    def fit_literal(self, core: exp.Expression, target_type: str) -> tuple[str | None, str | None]:
+        """A literal default for a column of ``target_type``: (its SQL, or None when the
+        target cannot hold it; what changed and why, for the warning)."""
+        return self.literal_default(self.glot(core), target_type), None
+
+    def fit_row(self, table: Table, keys: set[str], target: str) -> tuple[Table, list[str]]:
+        """``table`` (typed for the target) changed so the target accepts its row, and a
+        warning per change; ``keys``: columns in a key, index or foreign key."""
+        return table, []
+
+    def fit_keys(self, tables: list[Table]) -> tuple[list[Table], list[str]]:
+        """``tables`` (typed for the target) changed so every foreign key's index fits the
+        target, and a warning per change."""
+        return tables, []
+
+    def shifted_default(self, base: str, sign: str, interval: str, target_type: str) -> str | None:
+        """``now()``/``CURRENT_DATE`` (``base``, already the target's) plus or minus the
+        PostgreSQL interval text ``interval``; None when the target cannot say it."""
+        return None
+
     def expression_default(self, sql: str, target_type: str) -> str:
         return f"({sql})"
 
