@@ -259,14 +259,14 @@ def test_mariadb_export_fits_its_limits_and_says_what_changed(
     result = export_mariadb(design)
     note(result.text)
     found = _apply_to_mariadb(mariadb_server, result.text)
-    assert set(found) == {MARIADB.short(n) for n in _expected_flat_names(design)}
+    assert set(found) == {MARIADB.written_name(n) for n in _expected_flat_names(design)}
     for table in design.tables:
         if table.partition_of is not None:
             continue
-        arrived = found[MARIADB.short(flat_name(table.schema, table.name))]
+        arrived = found[MARIADB.written_name(flat_name(table.schema, table.name))]
         for column in table.columns:
             target = f"{table.qualified_name}.{column.name}"
-            type_, default = arrived[column.name]
+            type_, default = arrived[MARIADB.written_name(column.name)]
             if column.default is not None and default is None and column.identity is None:
                 assert any(w.startswith(f"Column {target}: ") for w in result.warnings), target
             if column.type.startswith("character") and type_ in ("text", "mediumtext"):

@@ -742,15 +742,25 @@ LONG_NAME = "m_wide_table_" + "w" * 50  # 63 characters: PostgreSQL's limit
 @st.composite
 def _mariadb_defaults_table(draw: st.DrawFn, schema: str) -> Table:
     types = draw(st.lists(st.sampled_from(sorted(MARIADB_DEFAULTS)), min_size=1, max_size=8))
+    # names MySQL refuses as they are: an emoji, a trailing space (PostgreSQL takes both)
+    odd = draw(st.sampled_from(("", " ", "\N{GRINNING FACE}")))
     columns = [Column("id", "integer", nullable=False)]
     for i, type_ in enumerate(types):
         default = draw(st.sampled_from(MARIADB_DEFAULTS[type_]))
-        columns.append(Column(f"d{i}", type_, nullable=draw(st.booleans()), default=_expr(default)))
+        nullable = draw(st.booleans())
+        columns.append(Column(f"d{i}{odd}", type_, nullable=nullable, default=_expr(default)))
+    last = columns[-1]
+    checks = ()
+    if last.type == "integer":
+        checks = (CheckConstraint(_expr(f"{quote_ident(last.name)} > -5"), name="m_ck"),)
+    keyable = columns[1].type not in ("text[]", "bytea", "text")
     return Table(
-        name="m_defaults",
+        name=f"m_defaults{odd}",
         schema=schema,
         columns=tuple(columns),
         primary_key=PrimaryKey(("id",)),
+        checks=checks,
+        indexes=(Index(f"m_ix{odd}", (IndexPart(column=columns[1].name),)),) if keyable else (),
         id="m:defaults",
     )
 
@@ -759,7 +769,10 @@ def _mariadb_defaults_table(draw: st.DrawFn, schema: str) -> Table:
 def _mariadb_wide_table(draw: st.DrawFn, schema: str) -> Table:
     """Many string columns (over the 65,535-byte row or the 8,126-byte InnoDB page), some in
     keys, under a 63-character name that a schema prefix takes over MySQL's 64."""
-    widths = draw(st.lists(st.sampled_from(WIDE_VARCHARS), min_size=10, max_size=70))
+    # narrow strings alone fill InnoDB's page first; wide ones the server's row
+    pool = draw(st.sampled_from((WIDE_VARCHARS[:3], WIDE_VARCHARS)))
+    n = draw(st.integers(10, 80))
+    widths = draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n))
     columns = [Column("id", "bigint", nullable=False)]
     for i, width in enumerate(widths):
         type_ = f"character varying({width})" if i % 5 else f"character({min(width, 255)})"

@@ -92,6 +92,7 @@ from designer.sql.dialects.portable import (
     PortableDialect,
     TypeBuilder,
     fixed_type,
+    flat_name,
     time_type,
     type_ints,
     type_mods,
@@ -104,6 +105,7 @@ WARN_CHECK_REFUSED = (
     "{dialect} refuses a CHECK on {why}: check {name} on {table} ({expression}) was left out."
 )
 _PASSIVE_ACTIONS = ("NO ACTION", "RESTRICT")
+WARN_NAME = "{dialect}: the {what} {name!r}{where} is written as {new!r}: {why}."
 WARN_KEY_PREFIX = (
     "{dialect} keys hold at most {limit} bytes (utf8mb4: 4 bytes a character): {key} on {table}"
     " ({size} bytes) indexes, and for a unique key compares, only the first {prefix} characters"
@@ -185,6 +187,22 @@ _DETECT_CLUES = (
 )
 
 
+def _valid_name(name: str) -> str:
+    """``name`` as MySQL takes it: characters beyond U+FFFF (emoji) and trailing spaces, which
+    it refuses in names (errors 1300, 1103, 1166), become underscores."""
+    if name.isascii() and not name.endswith(" "):
+        return name
+    name = "".join("_" if ord(ch) > 0xFFFF else ch for ch in name)
+    kept = name.rstrip(" ")
+    return kept + "_" * (len(name) - len(kept))
+
+
+def _valid_identifier(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Identifier) and _valid_name(node.name) != node.name:
+        return exp.to_identifier(_valid_name(node.name), quoted=True)
+    return node
+
+
 class MySQLDialect(PortableDialect):
     name: ClassVar[str] = "mysql"
     label: ClassVar[str] = "MySQL 8"
@@ -245,7 +263,41 @@ class MySQLDialect(PortableDialect):
     # -- writing ------------------------------------------------------------------------
 
     def quote(self, name: str) -> str:
-        return "`" + name.replace("`", "``") + "`"
+        return "`" + _valid_name(name).replace("`", "``") + "`"
+
+    def glot(self, node: exp.Expression) -> str:
+        # names in CHECKs and views as quote() writes them in the tables
+        return super().glot(node.transform(_valid_identifier))
+
+    def written_name(self, name: str) -> str:
+        """``name`` (a table's flattened) as the DDL writes it."""
+        return _valid_name(self.short(name))
+
+    def warn_names(self, names: list[tuple[str, str, str]], ctx: ExportContext) -> None:
+        """Warn of each (kind, name, where) whose name MySQL cannot take as it is, and why."""
+        for what, name, where in names:
+            shown = self.written_name(name)
+            if shown == name:
+                continue
+            why = []
+            if len(name) > self.max_name_length:
+                why.append(
+                    f"it has {len(name)} characters, over the {self.max_name_length} allowed"
+                )
+            if any(ord(ch) > 0xFFFF for ch in name):
+                why.append("MySQL names hold no characters beyond U+FFFF (such as emoji)")
+            if name != name.rstrip(" "):
+                why.append("MySQL names cannot end with a space")
+            ctx.warnings.append(
+                WARN_NAME.format(
+                    dialect=self.label,
+                    what=what,
+                    name=name,
+                    where=where,
+                    new=shown,
+                    why="; ".join(why),
+                )
+            )
 
     def literal(self, text: str) -> str:
         return quote_string(text.replace("\\", "\\\\"))  # MySQL reads \\ as an escape
@@ -478,6 +530,9 @@ class MySQLDialect(PortableDialect):
         return out
 
     def create_table(self, table: Table, ctx: ExportContext) -> str:
+        names = [("table", flat_name(table.schema, table.name), "")]
+        names += [("column", c.name, f" of {table.qualified_name}") for c in table.columns]
+        self.warn_names(names, ctx)
         sql = super().create_table(table, ctx).removesuffix(";")
         sql += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
         if table.comment is not None:
@@ -492,6 +547,7 @@ class MySQLDialect(PortableDialect):
         self, schema: str, table: str, index: Index, ctx: ExportContext, **flags: bool
     ) -> str:
         owner = ctx.table(schema, table)
+        self.warn_names([("index", flat_name(schema, index.name), f" on {schema}.{table}")], ctx)
         if owner is not None and all(p.column is not None for p in index.parts):
             parts = [(str(p.column), " DESC" if p.descending else "") for p in index.parts]
             cols = self.key_parts(owner, parts, f"index {index.name}", ctx)
