@@ -180,6 +180,7 @@ class _Translator:
         tables = self.flatten_partitions(list(s.tables))
         tables = self.inline_inheritance(tables)
         self.key_columns = _key_columns(tables)
+        self.unique_columns = _key_columns(tables, plain_indexes=False)
         self.exported = {(t.schema, t.name) for t in tables}
         tables = [self.table(t) for t in tables]
         tables, notes = self.d.fit_keys(tables)
@@ -250,10 +251,12 @@ class _Translator:
     def table(self, t: Table) -> Table:
         target = t.qualified_name
         keys = self.key_columns.get((t.schema, t.name), set())
+        uniques = self.unique_columns.get((t.schema, t.name), set())
         checks = list(t.checks)
         columns = []
         for col in t.columns:
-            col, extra = self.column(t, col, col.name in keys)
+            indexed_only = col.name in keys and col.name not in uniques
+            col, extra = self.column(t, col, col.name in keys, indexed_only=indexed_only)
             columns.append(col)
             checks.extend(extra)
         t = replace(t, columns=tuple(columns))
@@ -296,7 +299,9 @@ class _Translator:
             indexes=tuple(indexes),
         )
 
-    def column(self, t: Table, col: Column, key: bool) -> tuple[Column, list[CheckConstraint]]:
+    def column(
+        self, t: Table, col: Column, key: bool, *, indexed_only: bool = False
+    ) -> tuple[Column, list[CheckConstraint]]:
         target = f"{t.qualified_name}.{col.name}"
         checks: list[CheckConstraint] = []
         pg = parse_type(col.type)
@@ -320,6 +325,8 @@ class _Translator:
                 checks.append(CheckConstraint(text, name=None))
             pg = parse_type(domain.type)
             domain_key = (pg.schema or DEFAULT_SCHEMA, pg.name)
+        if indexed_only and self.d.prefix_indexes_text and _is_text(pg):
+            key = False  # only in plain indexes: kept whole, indexed by a prefix (warned)
         type_text = self.type_text(pg, key, target)
         for d_key in seen:
             self.domain_types.setdefault(d_key, type_text)
@@ -615,8 +622,11 @@ class _Translator:
             table.set("this", exp.to_identifier(self.d.short(flat_name(*key)), quoted=True))
 
 
-def _key_columns(tables: list[Table]) -> dict[tuple[str, str], set[str]]:
-    """Per table, the columns in a key, an index or a foreign key (either side)."""
+def _key_columns(
+    tables: list[Table], *, plain_indexes: bool = True
+) -> dict[tuple[str, str], set[str]]:
+    """Per table, the columns in a key, an index or a foreign key (either side); without
+    ``plain_indexes``, only the unique ones of the indexes."""
     keys: dict[tuple[str, str], set[str]] = defaultdict(set)
     for t in tables:
         k = keys[(t.schema, t.name)]
@@ -625,11 +635,16 @@ def _key_columns(tables: list[Table]) -> dict[tuple[str, str], set[str]]:
         for u in t.uniques:
             k.update(u.columns)
         for i in t.indexes:
-            k.update(c for c in i.column_names if c)
+            if plain_indexes or i.unique:
+                k.update(c for c in i.column_names if c)
         for fk in t.foreign_keys:
             k.update(fk.columns)
             keys[(fk.ref_schema, fk.ref_table)].update(fk.ref_columns)
     return keys
+
+
+def _is_text(pg: PgType) -> bool:
+    return pg.builtin and not pg.array and pg.name in ("text", "varchar", "bytea")
 
 
 def _count_comments(s: Schema) -> int:

@@ -791,7 +791,7 @@ def _mariadb_wide_table(draw: st.DrawFn, schema: str) -> Table:
 
 def _mariadb_text_keys(schema: str) -> tuple[Table, Table]:
     """Keys over text and bytea: a text primary key referenced by a foreign key, a unique
-    text column, an index over bytea."""
+    text column, plain indexes over bytea and over text with the key."""
     parent = Table(
         name="m_text_parent",
         schema=schema,
@@ -799,10 +799,14 @@ def _mariadb_text_keys(schema: str) -> tuple[Table, Table]:
             Column("code", "text", nullable=False),
             Column("body", "text"),
             Column("blob", "bytea"),
+            Column("notes", "text"),
         ),
         primary_key=PrimaryKey(("code",)),
         uniques=(UniqueConstraint(("body",), name="m_text_body_key"),),
-        indexes=(Index("m_text_blob_ix", (IndexPart(column="blob"),)),),
+        indexes=(
+            Index("m_text_blob_ix", (IndexPart(column="blob"),)),
+            Index("m_text_notes_ix", (IndexPart(column="notes"), IndexPart(column="code"))),
+        ),
         id="m:text_parent",
     )
     child = Table(

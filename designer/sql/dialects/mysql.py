@@ -44,8 +44,8 @@ existing ids can still be loaded).
 | `real`, `double precision` | `FLOAT`, `DOUBLE` | |
 | `boolean` | `BOOLEAN` (`TINYINT(1)`) | |
 | `character varying(n)`, `character(n)` | `VARCHAR(n)`, `CHAR(n)` | |
-| `text`, `character varying` | `LONGTEXT`; in a key/index/FK `VARCHAR(255)` | key case warned (TEXT cannot be a key part without a prefix) |
-| `bytea` | `LONGBLOB`; in a key `VARBINARY(255)` | key case warned |
+| `text`, `character varying` | `LONGTEXT`; in a primary/unique/foreign key `VARCHAR(255)` | key case warned (a TEXT key part is a prefix, comparing only the prefix); a plain index takes a prefix of the LONGTEXT (warned) |
+| `bytea` | `LONGBLOB`; in a primary/unique/foreign key `VARBINARY(255)` | as text |
 | `date`, `time(p)` | `DATE`, `TIME(p)` | |
 | `timestamp(p)` | `DATETIME(p)` (p = 6 by default) | |
 | `timestamp(p) with time zone` | `DATETIME(p)` | warned: the zone is not stored (TIMESTAMP would end in 2038) |
@@ -56,6 +56,22 @@ existing ids can still be loaded).
 | arrays | `JSON` | warned |
 | enum types | inline `ENUM('a', 'b')` | |
 | domains | the base type, its default, NOT NULL and CHECKs on each column | warned |
+
+What the engine refuses at CREATE TABLE is made to fit, each change warned with the column,
+the old and new type or value, and the limit (``designer.sql.dialects.mysql_fit``):
+
+* keys over InnoDB's 3072 bytes take prefix lengths; a foreign key (which cannot use a prefix)
+  narrows the widest string it references until its columns fit;
+* rows over the server's 65,535 bytes or InnoDB's 8,126 in-row bytes get their widest string
+  columns outside any key as TEXT/BLOB, until the row fits (measured on MariaDB 10.11);
+* literal defaults the MySQL type cannot hold: `infinity` becomes the type's last (or first)
+  value, a zone offset is applied (the value at UTC is written), `$1.00` becomes `1.00`, a
+  fraction on an integer is rounded as PostgreSQL rounds it, `'\x00ff'::bytea` becomes
+  `X'00ff'`, a bit string `b'0101'`; `NaN`, strings longer than the column and values out of
+  the type's range are left out; `now() - '1 day'::interval` becomes
+  `(CURRENT_TIMESTAMP(6) - INTERVAL 1 DAY)`;
+* names: over 64 characters shortened with a hash, characters beyond U+FFFF (emoji) and
+  trailing spaces (refused by MySQL) become underscores, in CHECKs and views too.
 
 Also: no schemas (`schema.table` becomes `schema_table`, `public` is dropped), no partial or
 expression indexes, no INCLUDE, no NULLS NOT DISTINCT, no index methods but B-tree, no
@@ -111,7 +127,18 @@ WARN_KEY_PREFIX = (
     " ({size} bytes) indexes, and for a unique key compares, only the first {prefix} characters"
     " of {columns}."
 )
+WARN_LOB_PREFIX = (
+    "{dialect} indexes TEXT and BLOB columns only by a prefix: {key} on {table} indexes the"
+    " first {prefix} {unit} of {columns} (keys hold at most {limit} bytes; utf8mb4: 4 bytes a"
+    " character)."
+)
 MAX_KEY_BYTES = 3072
+# why text in a key is a bounded string (in a plain index it stays TEXT, under a prefix)
+_KEY_NOTE = (
+    " (in a primary, unique or foreign key: {kind} takes part in a key only by a prefix, which"
+    " would compare only the prefix)"
+)
+_LOB_KEY_BYTES = 4 * 2**30  # more than any key: a TEXT/BLOB key part always takes a prefix
 _SIZED = re.compile(r"^(VARCHAR|CHAR|VARBINARY|BINARY)\((\d+)\)")
 WARN_SET_TYPE = "SET({values}) became text[]: PostgreSQL will not check the allowed values."
 _TEXTLIKE = ("TEXT", "BLOB", "JSON")
@@ -220,6 +247,7 @@ class MySQLDialect(PortableDialect):
     set_null_needs_nullable = True
     # MariaDB refuses NOT NULL on generated columns.
     generated_not_null: ClassVar[bool] = True
+    prefix_indexes_text = True
     uuid_type: ClassVar[str] = "CHAR(36)"
 
     # -- reading ------------------------------------------------------------------------
@@ -334,11 +362,11 @@ class MySQLDialect(PortableDialect):
             return f"CHAR({min(n or 1, 255)})", None
         if name in ("text", "varchar"):
             if key:
-                return "VARCHAR(255)", " (in a key or index: TEXT would need a prefix length)"
+                return "VARCHAR(255)", _KEY_NOTE.format(kind="TEXT")
             return "LONGTEXT", None
         if name == "bytea":
             if key:
-                return "VARBINARY(255)", " (BLOB cannot be part of a key or index)"
+                return "VARBINARY(255)", _KEY_NOTE.format(kind="BLOB")
             return "LONGBLOB", None
         if name in ("timestamp", "timestamptz", "time", "timetz"):
             kind = "DATETIME" if name.startswith("timestamp") else "TIME"
@@ -459,6 +487,8 @@ class MySQLDialect(PortableDialect):
             if found:
                 chars = found[1] in ("VARCHAR", "CHAR")
                 sizes[name] = (int(found[2]) * (4 if chars else 1), True)
+            elif col is not None and col.type.endswith(("TEXT", "BLOB")):
+                sizes[name] = (_LOB_KEY_BYTES, True)  # indexable only by a prefix
             else:
                 sizes[name] = (column_bytes(col.type).server if col else 16, False)
         total = sum(b for b, _ in sizes.values())
@@ -468,14 +498,18 @@ class MySQLDialect(PortableDialect):
         cuttable = [n for n, (_, cut) in sizes.items() if cut]
         prefix = max(1, (MAX_KEY_BYTES - fixed) // (4 * max(1, len(cuttable))))
         cut = [n for n in cuttable if sizes[n][0] > prefix * 4]
+        lobs = [n for n in cut if sizes[n][0] == _LOB_KEY_BYTES]
+        blobs = any(str(getattr(table.column(n), "type", "")).endswith("BLOB") for n in lobs)
+        template = WARN_LOB_PREFIX if lobs else WARN_KEY_PREFIX
         ctx.warnings.append(
-            WARN_KEY_PREFIX.format(
+            template.format(
                 dialect=self.label,
                 limit=MAX_KEY_BYTES,
                 key=key,
                 table=table.name,
                 size=total,
                 prefix=prefix,
+                unit="characters (bytes of a BLOB)" if blobs else "characters",
                 columns=", ".join(cut),
             )
         )

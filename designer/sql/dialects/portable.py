@@ -266,6 +266,9 @@ class PortableDialect(Dialect):
     enum_as_check: ClassVar[bool] = True
     # Regular-expression matches (PostgreSQL's ~) in CHECKs and views.
     supports_regex: ClassVar[bool] = True
+    # MySQL: text and bytea columns only in plain indexes keep their type; the index takes a
+    # prefix of them.
+    prefix_indexes_text: ClassVar[bool] = False
     # Dialects without schemas flatten schema.table to schema_table.
     public_schema: ClassVar[str] = DEFAULT_SCHEMA
 
