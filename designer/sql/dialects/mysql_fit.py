@@ -342,9 +342,25 @@ def _key_bytes(type_text: str) -> int:
     return column_bytes(type_text).server
 
 
+def _shares(sizes: list[int], room: int) -> list[int]:
+    """Each size cut to a fair share of ``room``: small ones keep theirs, the rest split it."""
+    out = list(sizes)
+    left = sorted(range(len(sizes)), key=lambda i: sizes[i])
+    while left:
+        share = room // len(left)
+        i = left[0]
+        if sizes[i] > share:
+            for j in left:
+                out[j] = share
+            return out
+        room -= sizes[i]
+        left.pop(0)
+    return out
+
+
 def fit_foreign_keys(tables: list[Table], label: str) -> tuple[list[Table], list[str]]:
-    """``tables`` with the widest string columns a foreign key references narrowed until the
-    referenced columns fit one InnoDB key (the referencing columns take the same types)."""
+    """``tables`` with the string columns a foreign key references narrowed, widest first,
+    until they fit one InnoDB key (the referencing columns take the same types)."""
     by_key = {(t.schema, t.name): i for i, t in enumerate(tables)}
     warnings: list[str] = []
     for child in list(tables):
@@ -352,36 +368,38 @@ def fit_foreign_keys(tables: list[Table], label: str) -> tuple[list[Table], list
             index = by_key.get((fk.ref_schema, fk.ref_table))
             if index is None:
                 continue
-            while True:
-                parent = tables[index]
-                cols = [parent.column(c) for c in fk.ref_columns]
-                if any(c is None for c in cols):
-                    break
-                size = sum(_key_bytes(c.type) for c in cols if c is not None)
-                strings = [c for c in cols if c is not None and _STRING.match(c.type)]
-                if size <= MAX_KEY_BYTES or not strings:
-                    break
-                widest = max(strings, key=lambda c: _key_bytes(c.type))
-                found = _STRING.match(widest.type)
+            parent = tables[index]
+            cols = [c for c in (parent.column(n) for n in fk.ref_columns) if c is not None]
+            size = sum(_key_bytes(c.type) for c in cols)
+            strings = [c for c in cols if _STRING.match(c.type)]
+            if size <= MAX_KEY_BYTES or not strings:
+                continue
+            fixed = size - sum(_key_bytes(c.type) for c in strings)
+            shares = _shares([_key_bytes(c.type) for c in strings], MAX_KEY_BYTES - fixed)
+            new_types = {}
+            for col, share in zip(strings, shares, strict=True):
+                found = _STRING.match(col.type)
                 assert found is not None
-                per_char = _key_bytes(widest.type) // int(found[2])
-                n = max(1, int(found[2]) - math.ceil((size - MAX_KEY_BYTES) / per_char))
-                new = f"{found[1]}({n})"
-                warnings.append(
-                    WARN_FK_KEY.format(
-                        column=f"{parent.qualified_name}.{widest.name}",
-                        old=widest.type,
-                        new=new,
-                        fk=fk.name or "(unnamed)",
-                        child=child.qualified_name,
-                        columns=", ".join(fk.ref_columns),
-                        size=size,
-                        dialect=label,
-                        limit=MAX_KEY_BYTES,
+                per_char = 4 if found[1] in ("VARCHAR", "CHAR") else 1
+                n = max(1, share // per_char)
+                if n < int(found[2]):
+                    new_types[col.name] = f"{found[1]}({n})"
+                    warnings.append(
+                        WARN_FK_KEY.format(
+                            column=f"{parent.qualified_name}.{col.name}",
+                            old=col.type,
+                            new=new_types[col.name],
+                            fk=fk.name or "(unnamed)",
+                            child=child.qualified_name,
+                            columns=", ".join(fk.ref_columns),
+                            size=size,
+                            dialect=label,
+                            limit=MAX_KEY_BYTES,
+                        )
                     )
-                )
-                columns = tuple(
-                    replace(c, type=new) if c.name == widest.name else c for c in parent.columns
-                )
-                tables[index] = replace(parent, columns=columns)
+            columns = tuple(
+                replace(c, type=new_types[c.name]) if c.name in new_types else c
+                for c in parent.columns
+            )
+            tables[index] = replace(parent, columns=columns)
     return tables, warnings
