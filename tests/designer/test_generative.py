@@ -35,7 +35,7 @@ from designer.migrate.diff import diff
 from designer.migrate.planner import plan
 from designer.migrate.rehearse import rehearse
 from designer.migrate.render import up_sql
-from designer.schema.model import Schema
+from designer.schema.model import CheckConstraint, Schema
 from designer.sql import server as pgserver
 from designer.sql.canonical import differences
 from designer.sql.dialects.mysql import MARIADB
@@ -234,6 +234,13 @@ def _apply_to_mariadb(server: object, text: str) -> dict[str, dict[str, tuple[st
         found: dict[str, dict[str, tuple[str, object]]] = {}
         for table, column, type_, default in cur.fetchall():
             found.setdefault(table, {})[column] = (type_, default)
+        cur.execute(
+            "SELECT table_name, constraint_name FROM information_schema.check_constraints"
+            " WHERE constraint_schema = %s AND level = 'Table'",
+            (db,),
+        )
+        for table, name in cur.fetchall():
+            found[table][f"CHECK {name}"] = ("check", None)
         return found
     finally:
         cur.execute(f"DROP DATABASE `{db}`")
@@ -248,26 +255,38 @@ def test_mariadb_export_applies_with_every_table(design: Schema, mariadb_server:
     assert set(found) == {MARIADB.short(n) for n in _expected_flat_names(design)}
 
 
+def _check_arrived_or_warned(check: CheckConstraint, arrived: set[str], warnings: str) -> bool:
+    name = check.name or ""
+    return (
+        any(a.startswith(f"CHECK {name}") for a in arrived)
+        or f"check {name} on " in warnings
+        or f"CHECK ({check.expression}) on " in warnings
+    )
+
+
 @examples(40)
 @given(design=mariadb_designs())
 def test_mariadb_export_fits_its_limits_and_says_what_changed(
     design: Schema, mariadb_server: object
 ) -> None:
-    """Defaults MySQL refuses, rows over 65,535 or InnoDB's 8,126 bytes, keys over text,
-    names over 64 characters: the export applies, and every default left out and every
-    string column turned into TEXT is named in a warning."""
+    """Defaults and CHECKs MySQL refuses, rows over 65,535 or InnoDB's 8,126 bytes, keys over
+    text, names MySQL refuses: the export applies, and every default or CHECK left out and
+    every string column turned into TEXT is named in a warning."""
     result = export_mariadb(design)
     note(result.text)
     found = _apply_to_mariadb(mariadb_server, result.text)
     assert set(found) == {MARIADB.written_name(n) for n in _expected_flat_names(design)}
+    warned = " ".join(result.warnings)
     for table in design.tables:
         if table.partition_of is not None:
             continue
         arrived = found[MARIADB.written_name(flat_name(table.schema, table.name))]
+        for check in table.checks:
+            assert _check_arrived_or_warned(check, set(arrived), warned), check
         for column in table.columns:
             target = f"{table.qualified_name}.{column.name}"
             type_, default = arrived[MARIADB.written_name(column.name)]
-            if column.default is not None and default is None and column.identity is None:
+            if column.default is not None and default in (None, "NULL") and not column.identity:
                 assert any(w.startswith(f"Column {target}: ") for w in result.warnings), target
             if column.type.startswith("character") and type_ in ("text", "mediumtext"):
                 width = column.type[column.type.index("(") + 1 : -1]

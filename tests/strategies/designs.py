@@ -827,13 +827,54 @@ def _mariadb_text_keys(schema: str) -> tuple[Table, Table]:
 @st.composite
 def mariadb_designs(draw: st.DrawFn) -> Schema:
     """A random design (``designs``) with what MySQL and MariaDB limit added: a table of
-    defaults of every kind on every type, a wide table, keys over text, long names."""
+    defaults of every kind on every type, CHECKs, a wide table, keys over text, long names."""
     base = draw(designs(max_tables=2, partitions=draw(st.booleans())))
     schema = draw(st.sampled_from(("public", OTHER_SCHEMA)))
-    extra = [draw(_mariadb_defaults_table(schema))]
+    extra = [draw(_mariadb_defaults_table(schema)), draw(mariadb_checks_table(schema))]
     if draw(st.booleans()):
         extra.append(draw(_mariadb_wide_table(draw(st.sampled_from(("public", OTHER_SCHEMA))))))
     if draw(st.booleans()):
         extra.extend(_mariadb_text_keys(schema))
     schemas = {t.schema for t in (*base.tables, *extra)} - {"public"}
     return replace(base, tables=(*base.tables, *extra), schemas=tuple(sorted(schemas)))
+
+
+# CHECKs as PostgreSQL stores them that MySQL refuses or lacks (the current time, functions it
+# has not, jsonb operators) beside ones it writes, on the columns of ``_mariadb_checks_table``.
+MARIADB_CHECKS = (
+    "born <= CURRENT_DATE",
+    "at <= now()",
+    "char_length(name) <= 50",
+    "name ~* '^[a-z]'::text",
+    "name ~ '^[A-Z]'::text",
+    "name ~~* 'a%'::text",
+    "array_length(tags, 1) > 0",
+    "doc ? 'a'::text",
+    "date_part('year'::text, born) > 1900::double precision",
+    "split_part(name, '@'::text, 2) <> ''::text",
+    "to_char(at, 'YYYY'::text) > '2000'::text",
+    "n % 2 = 0",
+    "num_nonnulls(n, born) >= 1",
+)
+
+
+@st.composite
+def mariadb_checks_table(draw: st.DrawFn, schema: str) -> Table:
+    """A table with CHECKs drawn from ``MARIADB_CHECKS``."""
+    bodies = draw(st.lists(st.sampled_from(MARIADB_CHECKS), min_size=1, max_size=5, unique=True))
+    return Table(
+        name="m_checks",
+        schema=schema,
+        columns=(
+            Column("n", "integer"),
+            Column("name", "text"),
+            Column("born", "date"),
+            Column("at", "timestamp without time zone"),
+            Column("tags", "text[]"),
+            Column("doc", "jsonb"),
+        ),
+        checks=tuple(
+            CheckConstraint(_expr(body), name=f"m_ck_{i}") for i, body in enumerate(bodies)
+        ),
+        id="m:checks",
+    )

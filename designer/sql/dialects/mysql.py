@@ -84,13 +84,13 @@ literals double backslashes (MySQL reads ``\\`` as an escape).
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
+import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import DialectType
 from sqlglot.dialects.mysql import MySQL
-
-if TYPE_CHECKING:
-    from sqlglot.dialects.dialect import DialectType
+from sqlglot.errors import SqlglotError
 
 from designer.schema.model import Column, EnumType, ForeignKey, Index, Table
 from designer.schema.sqltext import normalize_type, quote_string
@@ -214,6 +214,45 @@ _DETECT_CLUES = (
 )
 
 
+# What sqlglot writes for PostgreSQL functions and operators MySQL lacks, or has with
+# another meaning (FORMAT formats numbers; EXTRACT('year' …) is a syntax error).
+_NOT_IN_MYSQL = (
+    exp.JSONBContainsTopKey,
+    exp.JSONBContainsAnyTopKeys,
+    exp.JSONBContainsAllTopKeys,
+    exp.ArraySize,
+    exp.SplitPart,
+    exp.Initcap,
+    exp.Translate,
+    exp.Format,
+)
+# Functions MySQL and MariaDB refuse in a CHECK (error 3814 / 1901): their value changes
+# with the time, the session's settings or at random.
+_VOLATILE = (
+    exp.CurrentDate,
+    exp.CurrentTime,
+    exp.CurrentTimestamp,
+    exp.Localtime,
+    exp.Localtimestamp,
+    exp.Rand,
+    exp.Uuid,
+    exp.TimeToStr,
+    exp.StrToDate,
+)
+
+
+def _volatile(expression: str, dialect: DialectType) -> str | None:
+    """Why MySQL refuses a CHECK of ``expression`` (its SQL) for what it calls, or None."""
+    try:
+        node = sqlglot.parse_one(expression, dialect=dialect)
+    except SqlglotError:
+        return None
+    found = sorted({n.sql(dialect=dialect) for n in node.walk() if isinstance(n, _VOLATILE)})
+    if not found:
+        return None
+    return f"{', '.join(found)}, whose value is not fixed"
+
+
 def _valid_name(name: str) -> str:
     """``name`` as MySQL takes it: characters beyond U+FFFF (emoji) and trailing spaces, which
     it refuses in names (errors 1300, 1103, 1166), become underscores."""
@@ -292,6 +331,13 @@ class MySQLDialect(PortableDialect):
 
     def quote(self, name: str) -> str:
         return "`" + _valid_name(name).replace("`", "``") + "`"
+
+    def expression_ok(self, node: exp.Expression) -> bool:
+        return super().expression_ok(node) and not any(
+            isinstance(n, _NOT_IN_MYSQL)
+            or (isinstance(n, exp.Extract) and isinstance(n.this, exp.Literal))
+            for n in node.walk()
+        )
 
     def glot(self, node: exp.Expression) -> str:
         # names in CHECKs and views as quote() writes them in the tables
@@ -529,6 +575,7 @@ class MySQLDialect(PortableDialect):
         # CHECK names are unique per database in MySQL.
         for c in table.checks:
             why = next((w for col, w in refused.items() if self.quote(col) in c.expression), None)
+            why = why or _volatile(c.expression, self.sqlglot_dialect)
             if why is not None:
                 ctx.warnings.append(
                     WARN_CHECK_REFUSED.format(

@@ -487,3 +487,32 @@ def test_mariadb_text_in_a_plain_index_stays_longtext_under_a_prefix(mariadb: ob
     ) in result.warnings
     assert column_types(mariadb, "t")["body"][0] == "longtext"
     run_script(mariadb, f"INSERT INTO t (id, body) VALUES (1, '{'x' * 5000}')")
+
+
+def test_mariadb_check_on_the_current_date_or_a_missing_function_is_left_out_with_why(
+    mariadb: object,
+) -> None:
+    schema = one_table(
+        col("born", "date"),
+        col("name", "text"),
+        checks=(
+            CheckConstraint(normalize_expr("born <= CURRENT_DATE"), name="born_past"),
+            CheckConstraint(normalize_expr("split_part(name, '@', 2) <> ''"), name="has_at"),
+            CheckConstraint(normalize_expr("char_length(name) <= 50"), name="short_name"),
+        ),
+    )
+    result = export_mariadb(schema)
+    run_script(mariadb, result.text)
+    assert (
+        "MariaDB 10.11 refuses a CHECK on CURRENT_DATE, whose value is not fixed: check"
+        " born_past on t (`born` <= CURRENT_DATE) was left out."
+    ) in result.warnings
+    assert (
+        "CHECK (split_part(name, '@', 2) <> '') on public.t cannot be written in MariaDB 10.11;"
+        " left out."
+    ) in result.warnings
+    checks = rows(
+        mariadb,
+        "SELECT constraint_name FROM information_schema.check_constraints WHERE constraint_schema = %s",
+    )
+    assert checks == [("short_name",)]
