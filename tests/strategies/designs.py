@@ -744,23 +744,31 @@ def _mariadb_defaults_table(draw: st.DrawFn, schema: str) -> Table:
     types = draw(st.lists(st.sampled_from(sorted(MARIADB_DEFAULTS)), min_size=1, max_size=8))
     # names MySQL refuses as they are: an emoji, a trailing space (PostgreSQL takes both)
     odd = draw(st.sampled_from(("", " ", "\N{GRINNING FACE}")))
-    columns = [Column("id", "integer", nullable=False)]
+    identity = draw(st.sampled_from((None, "BY DEFAULT")))
+    columns = [Column("id", "integer", nullable=False, identity=identity)]
+    # a generated column over the key (AUTO_INCREMENT when identity: MySQL refuses that), and
+    # a column and an index named as others but for case (MySQL compares names without case)
+    columns.append(Column("g", "integer", generated=_expr("id * 2"), generated_kind="STORED"))
+    columns.append(Column("ID", "integer", nullable=draw(st.booleans())))
     for i, type_ in enumerate(types):
         default = draw(st.sampled_from(MARIADB_DEFAULTS[type_]))
         nullable = draw(st.booleans())
         columns.append(Column(f"d{i}{odd}", type_, nullable=nullable, default=_expr(default)))
     last = columns[-1]
-    checks = ()
+    checks = (CheckConstraint(_expr('"ID" > 0'), name="m_ck_id"),)
     if last.type == "integer":
-        checks = (CheckConstraint(_expr(f"{quote_ident(last.name)} > -5"), name="m_ck"),)
-    keyable = columns[1].type not in ("text[]", "bytea", "text")
+        checks += (CheckConstraint(_expr(f"{quote_ident(last.name)} > -5"), name="m_ck"),)
+    first = columns[3]
+    keyable = first.type not in ("text[]", "bytea", "text")
+    indexes = (Index(f"m_ix{odd}", (IndexPart(column=first.name),)),) if keyable else ()
+    indexes += (Index(f"M_IX{odd}", (IndexPart(column="ID"),)),)
     return Table(
         name=f"m_defaults{odd}",
         schema=schema,
         columns=tuple(columns),
         primary_key=PrimaryKey(("id",)),
         checks=checks,
-        indexes=(Index(f"m_ix{odd}", (IndexPart(column=columns[1].name),)),) if keyable else (),
+        indexes=indexes,
         id="m:defaults",
     )
 

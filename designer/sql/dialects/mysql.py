@@ -84,6 +84,7 @@ literals double backslashes (MySQL reads ``\\`` as an escape).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import ClassVar
 
 import sqlglot
@@ -121,6 +122,18 @@ WARN_CHECK_REFUSED = (
     "{dialect} refuses a CHECK on {why}: check {name} on {table} ({expression}) was left out."
 )
 _PASSIVE_ACTIONS = ("NO ACTION", "RESTRICT")
+WARN_GENERATED_AUTO = (
+    "{dialect} refuses a generated column over an AUTO_INCREMENT column: {column} (generated"
+    " as {expression}, which reads {counter}) is a plain column."
+)
+WARN_FK_GENERATED = (
+    "{dialect} refuses {actions} on generated columns: foreign key {name} on {table} ({columns})"
+    " uses NO ACTION there."
+)
+WARN_INDEX_CASE = (
+    "{dialect}: index {name} on {table} is written as {new}: MySQL compares index names of a"
+    " table without case, and another index or key has the same name but for case."
+)
 WARN_NAME = "{dialect}: the {what} {name!r}{where} is written as {new!r}: {why}."
 WARN_KEY_PREFIX = (
     "{dialect} keys hold at most {limit} bytes (utf8mb4: 4 bytes a character): {key} on {table}"
@@ -567,7 +580,10 @@ class MySQLDialect(PortableDialect):
             pk = table.primary_key
             cols = self.key_parts(table, [(c, "") for c in pk.columns], "the primary key", ctx)
             items.append(self.constraint_name(pk.name) + f"PRIMARY KEY ({', '.join(cols)})")
+        used: set[tuple[str, str, str]] = ctx.__dict__.setdefault("mysql_index_names", set())
         for u in table.uniques:
+            if u.name:
+                used.add((table.schema, table.name, self.written_name(u.name).lower()))
             key = f"unique constraint {u.name or '(unnamed)'}"
             cols = self.key_parts(table, [(c, "") for c in u.columns], key, ctx)
             items.append(self.constraint_name(u.name) + f"UNIQUE ({', '.join(cols)})")
@@ -614,13 +630,74 @@ class MySQLDialect(PortableDialect):
         names = [("table", flat_name(table.schema, table.name), "")]
         names += [("column", c.name, f" of {table.qualified_name}") for c in table.columns]
         self.warn_names(names, ctx)
+        table = self._generated_over_auto_increment(table, ctx)
         sql = super().create_table(table, ctx).removesuffix(";")
         sql += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
         if table.comment is not None:
             sql += f" COMMENT={self.literal(table.comment)}"
         return sql + ";"
 
+    def _distinct_index_name(
+        self, schema: str, table: str, index: Index, ctx: ExportContext
+    ) -> Index:
+        """``index`` renamed ``<name>_2`` when its table has an index or unique key of the same
+        name but for case (MySQL compares index names without case), warned."""
+        used: set[tuple[str, str, str]] = ctx.__dict__.setdefault("mysql_index_names", set())
+        name, n = index.name, 1
+        while (schema, table, self.written_name(flat_name(schema, name)).lower()) in used:
+            n += 1
+            name = f"{index.name}_{n}"
+        used.add((schema, table, self.written_name(flat_name(schema, name)).lower()))
+        if name == index.name:
+            return index
+        ctx.warnings.append(
+            WARN_INDEX_CASE.format(
+                dialect=self.label, name=index.name, new=name, table=f"{schema}.{table}"
+            )
+        )
+        return replace(index, name=name)
+
+    def _generated_over_auto_increment(self, table: Table, ctx: ExportContext) -> Table:
+        """``table`` with generated columns that read an AUTO_INCREMENT column as plain
+        columns (MySQL refuses them: error 3109 / 1901), warned."""
+        counters = [self.quote(c.name) for c in table.columns if c.identity is not None]
+        columns = []
+        for col in table.columns:
+            reads = [q for q in counters if col.generated is not None and q in col.generated]
+            if reads:
+                ctx.warnings.append(
+                    WARN_GENERATED_AUTO.format(
+                        dialect=self.label,
+                        column=f"{table.qualified_name}.{col.name}",
+                        expression=col.generated,
+                        counter=reads[0],
+                    )
+                )
+                col = replace(col, generated=None)
+            columns.append(col)
+        return replace(table, columns=tuple(columns))
+
     def add_foreign_key(self, table: Table, fk: ForeignKey, ctx: ExportContext) -> str:
+        generated = [c for c in fk.columns if getattr(table.column(c), "generated", None)]
+        delete_refused = fk.on_delete in ("SET NULL", "SET DEFAULT")
+        update_refused = fk.on_update not in _PASSIVE_ACTIONS
+        if generated and (delete_refused or update_refused):
+            actions = [f"ON DELETE {fk.on_delete}"] if delete_refused else []
+            actions += [f"ON UPDATE {fk.on_update}"] if update_refused else []
+            ctx.warnings.append(
+                WARN_FK_GENERATED.format(
+                    dialect=self.label,
+                    actions=", ".join(actions),
+                    name=fk.name or "(unnamed)",
+                    table=table.qualified_name,
+                    columns=", ".join(generated),
+                )
+            )
+            fk = replace(
+                fk,
+                on_delete="NO ACTION" if delete_refused else fk.on_delete,
+                on_update="NO ACTION" if update_refused else fk.on_update,
+            )
         name = self.unique_name(fk.name, ctx)
         return f"{self.alter_table(table)}\n{INDENT}ADD {self.constraint_name(name)}{self.fk_clause(fk)};"
 
@@ -629,6 +706,7 @@ class MySQLDialect(PortableDialect):
     ) -> str:
         owner = ctx.table(schema, table)
         self.warn_names([("index", flat_name(schema, index.name), f" on {schema}.{table}")], ctx)
+        index = self._distinct_index_name(schema, table, index, ctx)
         if owner is not None and all(p.column is not None for p in index.parts):
             parts = [(str(p.column), " DESC" if p.descending else "") for p in index.parts]
             cols = self.key_parts(owner, parts, f"index {index.name}", ctx)

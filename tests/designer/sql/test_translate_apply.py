@@ -22,6 +22,7 @@ from fixtures.services import missing_service
 from designer.demo import demo_schema
 from designer.schema.model import (
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     IndexPart,
@@ -516,3 +517,35 @@ def test_mariadb_check_on_the_current_date_or_a_missing_function_is_left_out_wit
         "SELECT constraint_name FROM information_schema.check_constraints WHERE constraint_schema = %s",
     )
     assert checks == [("short_name",)]
+
+
+def test_mariadb_names_equal_but_for_case_and_generated_over_auto_increment(
+    mariadb: object,
+) -> None:
+    schema = one_table(
+        col("id", "integer", nullable=False, identity="BY DEFAULT"),
+        col("Name", "text"),
+        col("name", "text"),
+        Column("twice", "integer", generated=normalize_expr("id * 2"), generated_kind="STORED"),
+        primary_key=PrimaryKey(("id",)),
+        indexes=(Index("Ix", (IndexPart("Name"),)), Index("ix", (IndexPart("name"),))),
+        checks=(CheckConstraint(normalize_expr("name <> ''"), name="name_set"),),
+    )
+    result = export_mariadb(schema)
+    run_script(mariadb, result.text)
+    assert (
+        "Column public.t.name is written as name_2: MariaDB 10.11 compares column names without"
+        " case, and another column of the table has the same name but for case (views are not"
+        " rewritten)."
+    ) in result.warnings
+    assert (
+        "MariaDB 10.11: index ix on public.t is written as ix_2: MySQL compares index names of a"
+        " table without case, and another index or key has the same name but for case."
+    ) in result.warnings
+    assert (
+        "MariaDB 10.11 refuses a generated column over an AUTO_INCREMENT column: public.t.twice"
+        " (generated as `id` * 2, which reads `id`) is a plain column."
+    ) in result.warnings
+    assert list(column_types(mariadb, "t")) == ["id", "Name", "name_2", "twice"]
+    with pytest.raises(Exception, match="name_set"):
+        run_script(mariadb, "INSERT INTO t (Name, name_2) VALUES ('a', '')")
