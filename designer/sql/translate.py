@@ -197,7 +197,7 @@ class _Translator:
                 WARN_DOMAIN, name=f"{key[0]}.{key[1]}", n=n, type=self.domain_types.get(key, "")
             )
         for (pg, target, note), columns in sorted(self.type_notes.items()):
-            examples = ", ".join(columns[:3]) + (", …" if len(columns) > 3 else "")
+            examples = ", ".join(columns)  # every column: a warning says what changed where
             self.warn(WARN_TYPE, pg=pg, n=len(columns), target=target, note=note, examples=examples)
         views = self.views(s.views)
         comments = _count_comments(s)
