@@ -725,6 +725,9 @@ MARIADB_DEFAULTS: dict[str, tuple[str, ...]] = {
     "double precision": ("1.5", "'Infinity'::double precision", "'-Infinity'::double precision"),
     "money": ("'$1,000.00'::money", "0"),
     "character(4)": ("'abcd'::bpchar", "'default_char'::bpchar", "'ab  '::bpchar"),
+    "character(300)": ("'x'::bpchar",),  # over CHAR's 255
+    "numeric(70,2)": ("'12.50'::numeric",),  # over DECIMAL's 65 digits
+    "bit(100)": (),  # over BIT's 64
     "character varying(8)": ("'x'::character varying", "'default_varchar'::character varying"),
     "text": ("'a''b'::text", "''::text", "(now())::text"),
     "bytea": ("'\\x00ff'::bytea", "''::bytea", "'\\x'::bytea"),
@@ -751,9 +754,10 @@ def _mariadb_defaults_table(draw: st.DrawFn, schema: str) -> Table:
     columns.append(Column("g", "integer", generated=_expr("id * 2"), generated_kind="STORED"))
     columns.append(Column("ID", "integer", nullable=draw(st.booleans())))
     for i, type_ in enumerate(types):
-        default = draw(st.sampled_from(MARIADB_DEFAULTS[type_]))
+        options = MARIADB_DEFAULTS[type_]
+        default = draw(st.sampled_from(options).map(_expr)) if options else None
         nullable = draw(st.booleans())
-        columns.append(Column(f"d{i}{odd}", type_, nullable=nullable, default=_expr(default)))
+        columns.append(Column(f"d{i}{odd}", type_, nullable=nullable, default=default))
     last = columns[-1]
     checks = (CheckConstraint(_expr('"ID" > 0'), name="m_ck_id"),)
     if last.type == "integer":

@@ -43,12 +43,13 @@ existing ids can still be loaded).
 | `numeric(p,s)` / `numeric` | `DECIMAL(p,s)` / `DECIMAL(65,30)` | unbounded numeric warned |
 | `real`, `double precision` | `FLOAT`, `DOUBLE` | |
 | `boolean` | `BOOLEAN` (`TINYINT(1)`) | |
-| `character varying(n)`, `character(n)` | `VARCHAR(n)`, `CHAR(n)` | |
+| `character varying(n)`, `character(n)` | `VARCHAR(n)`, `CHAR(n)` | `character(n)` over 255 as `VARCHAR(n)`, warned |
 | `text`, `character varying` | `LONGTEXT`; in a primary/unique/foreign key `VARCHAR(255)` | key case warned (a TEXT key part is a prefix, comparing only the prefix); a plain index takes a prefix of the LONGTEXT (warned) |
 | `bytea` | `LONGBLOB`; in a primary/unique/foreign key `VARBINARY(255)` | as text |
 | `date`, `time(p)` | `DATE`, `TIME(p)` | |
 | `timestamp(p)` | `DATETIME(p)` (p = 6 by default) | |
 | `timestamp(p) with time zone` | `DATETIME(p)` | warned: the zone is not stored (TIMESTAMP would end in 2038) |
+| `bit(n)`, `bit varying(n)` | `BIT(n)` | n over 64, or no n, as a string of 0 and 1, warned |
 | `json`, `jsonb` | `JSON` | |
 | `uuid` | `CHAR(36)`; MariaDB: `UUID` | |
 | `inet`, `cidr`, `macaddr` | `VARCHAR(49)`, `VARCHAR(49)`, `VARCHAR(17)` | warned: not validated |
@@ -410,7 +411,12 @@ class MySQLDialect(PortableDialect):
             if not t.mods:
                 return "DECIMAL(65,30)", " (no precision was given)"
             p, s = t.mods[0], (t.mods[1] if len(t.mods) > 1 else 0)
-            return f"DECIMAL({min(p, 65)},{min(s, 30)})", None if p <= 65 and s <= 30 else ""
+            if p <= 65 and s <= 30:
+                return f"DECIMAL({p},{s})", None
+            return (
+                f"DECIMAL({min(p, 65)},{min(s, 30)})",
+                " (DECIMAL holds 65 digits, 30 after the point)",
+            )
         if name == "varchar" and n is not None:
             if key and n > 768:
                 return "VARCHAR(768)", " (an index key holds at most 3072 bytes)"
@@ -418,7 +424,10 @@ class MySQLDialect(PortableDialect):
                 return "MEDIUMTEXT", " (VARCHAR holds at most 16383 utf8mb4 characters)"
             return f"VARCHAR({n})", None
         if name in ("bpchar", "char"):
-            return f"CHAR({min(n or 1, 255)})", None
+            if (n or 1) > 255:  # as VARCHAR: no padding, but nothing cut
+                text, note = self.map_type(PgType("varchar", None, (n or 1,)), key=key)
+                return text, note or " (CHAR holds at most 255 characters)"
+            return f"CHAR({n or 1})", None
         if name in ("text", "varchar"):
             if key:
                 return "VARCHAR(255)", _KEY_NOTE.format(kind="TEXT")
@@ -437,9 +446,13 @@ class MySQLDialect(PortableDialect):
             size = {"macaddr": 17, "macaddr8": 23}.get(name, 49)
             return f"VARCHAR({size})", " (values are not validated)"
         if name == "money":
-            return "DECIMAL(19,2)", ""
+            return "DECIMAL(19,2)", " (the currency and its locale are not stored)"
         if name in ("bit", "varbit"):
-            return f"BIT({min(n or 1, 64)})", None if name == "bit" else ""
+            if name == "varbit" and n is None:
+                return ("VARCHAR(255)" if key else "LONGTEXT"), " (as a string of 0 and 1)"
+            if (n or 1) > 64:
+                return f"VARCHAR({n})", " (BIT holds at most 64 bits; as a string of 0 and 1)"
+            return f"BIT({n or 1})", None if name == "bit" else ""
         if name == "interval":
             return "VARCHAR(64)", " (as text)"
         if key:

@@ -210,6 +210,8 @@ class PgType:
         name = _PG_NAMES.get(self.name, self.name) if self.builtin else self.name
         if self.name in ("varchar", "bpchar"):  # the length the design gave, when it gave one
             name = name.replace("(n)", f"({self.mods[0]})" if self.mods else "")
+        elif self.name in ("bit", "varbit", "numeric") and self.mods:
+            name += "(" + ",".join(str(m) for m in self.mods) + ")"
         return (f"{self.schema}.{name}" if self.schema else name) + ("[]" if self.array else "")
 
 
