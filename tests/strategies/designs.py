@@ -692,6 +692,7 @@ MARIADB_DEFAULTS: dict[str, tuple[str, ...]] = {
         "CURRENT_DATE",
         "(now() - '1 day'::interval)",
         "(now() + '2 mons'::interval)",
+        "(now() - '01:30:00'::interval)",
         "'-infinity'::timestamp without time zone",
         "'infinity'::timestamp without time zone",
         "'1970-01-01 00:00:00'::timestamp without time zone",

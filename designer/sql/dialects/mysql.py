@@ -500,6 +500,9 @@ class MySQLDialect(PortableDialect):
         return self.literal_default(sql, target_type), why
 
     def shifted_default(self, base: str, sign: str, interval: str, target_type: str) -> str | None:
+        clock = re.fullmatch(r"(\d+):(\d\d):(\d\d)", interval.strip())  # '01:30:00': 90 minutes
+        if clock is not None:
+            return f"({base} {sign} INTERVAL '{clock[1]}:{clock[2]}:{clock[3]}' HOUR_SECOND)"
         found = _INTERVAL.fullmatch(interval.strip().lower())
         if found is None:
             return None

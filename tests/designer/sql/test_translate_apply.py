@@ -311,6 +311,12 @@ DEFAULTS = [
         None,
     ),
     ("date", "(CURRENT_DATE + 7)", "(curdate() + interval 7 day)", None),
+    (
+        "timestamp without time zone",
+        "(now() + '01:30:00'::interval)",
+        "(current_timestamp(6) + interval '01:30:00' hour_second)",
+        None,
+    ),
     ("timestamp without time zone", "CURRENT_DATE", "curdate()", None),
     (
         "integer",
