@@ -30,7 +30,8 @@ import pytest
 from fixtures.services import missing_service
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
-from strategies.designs import changed_designs, designs, mariadb_designs
+from strategies.designs import changed_designs, designs
+from strategies.mariadb import mariadb_designs
 
 from designer.migrate.diff import diff
 from designer.migrate.planner import plan
