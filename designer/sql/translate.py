@@ -39,6 +39,7 @@ from designer.schema.model import (
     View,
 )
 from designer.schema.sqltext import quote_ident, quote_string
+from designer.sql.case_names import distinct_column_names
 from designer.sql.ddl import ExportResult, export_ddl
 from designer.sql.dialects import DIALECTS
 from designer.sql.dialects.portable import (
@@ -66,6 +67,8 @@ WARN_DOMAIN = "{dialect} has no domains: {name} was written into its {n} column(
 # Not "has no {pg}": MySQL has text, only not in a key; the note says why the type changed.
 WARN_TYPE = "{dialect}: {n} {pg} column(s) written as {target}{note} ({examples})."
 WARN_DEFAULT = "Column {target}: the default {default} has no {dialect} equivalent; left out."
+WARN_DEFAULT_CHANGED = "Column {target}: the default {default} became {new} in {dialect}: {why}."
+WARN_DEFAULT_DROPPED = "Column {target}: the default {default} was left out of {dialect}: {why}."
 WARN_GENERATED = (
     "Column {target}: the generation expression cannot be written in {dialect}; left out."
 )
@@ -111,6 +114,10 @@ WARN_SEQUENCE_DEFAULT = (
 WARN_COMMENTS = "{dialect} has no comments: {n} comment(s) were left out."
 WARN_COLLATION = "{dialect} does not know collation {collation}: dropped from {target}."
 WARN_NULLS = "{dialect} has no NULLS NOT DISTINCT: dropped from a unique key of {target}."
+WARN_CASE_RENAME = (
+    "Column {target} is written as {new}: {dialect} compares column names without case, and"
+    " another column of the table has the same name but for case (views are not rewritten)."
+)
 WARN_NAME = (
     "The name {name} is longer than {dialect} allows ({limit}); it was shortened to {short}."
 )
@@ -177,9 +184,13 @@ class _Translator:
             self.warn(WARN_RAW, n=len(s.raw), kinds=", ".join(kinds))
         tables = self.flatten_partitions(list(s.tables))
         tables = self.inline_inheritance(tables)
+        tables = self.distinct_column_names(tables)
         self.key_columns = _key_columns(tables)
+        self.unique_columns = _key_columns(tables, plain_indexes=False)
         self.exported = {(t.schema, t.name) for t in tables}
         tables = [self.table(t) for t in tables]
+        tables, notes = self.d.fit_keys(tables)
+        self.warnings.extend(notes)
         typed = {(t.schema, t.name): t for t in tables}
         tables = [self.foreign_keys(t, typed) for t in tables]
         for key, n in sorted(self.domain_uses.items()):
@@ -187,7 +198,7 @@ class _Translator:
                 WARN_DOMAIN, name=f"{key[0]}.{key[1]}", n=n, type=self.domain_types.get(key, "")
             )
         for (pg, target, note), columns in sorted(self.type_notes.items()):
-            examples = ", ".join(columns[:3]) + (", …" if len(columns) > 3 else "")
+            examples = ", ".join(columns)  # every column: a warning says what changed where
             self.warn(WARN_TYPE, pg=pg, n=len(columns), target=target, note=note, examples=examples)
         views = self.views(s.views)
         comments = _count_comments(s)
@@ -241,19 +252,31 @@ class _Translator:
             out.append(t)
         return out
 
+    def distinct_column_names(self, tables: list[Table]) -> list[Table]:
+        """Columns named as another of their table but for case renamed (the targets compare
+        column names without case), warned."""
+        tables, renamed = distinct_column_names(tables)
+        for target, new in renamed:
+            self.warn(WARN_CASE_RENAME, target=target, new=new)
+        return tables
+
     # -- one table ------------------------------------------------------------------------
 
     def table(self, t: Table) -> Table:
         target = t.qualified_name
         keys = self.key_columns.get((t.schema, t.name), set())
+        uniques = self.unique_columns.get((t.schema, t.name), set())
         checks = list(t.checks)
         columns = []
         for col in t.columns:
-            col, extra = self.column(t, col, col.name in keys)
+            indexed_only = col.name in keys and col.name not in uniques
+            col, extra = self.column(t, col, col.name in keys, indexed_only=indexed_only)
             columns.append(col)
             checks.extend(extra)
         t = replace(t, columns=tuple(columns))
         t = self.identities(t)
+        t, notes = self.d.fit_row(t, keys, target)
+        self.warnings.extend(notes)
         pk = t.primary_key
         if pk and (pk.without_overlaps or (pk.include and not self.d.supports_include)):
             if pk.without_overlaps:
@@ -290,7 +313,9 @@ class _Translator:
             indexes=tuple(indexes),
         )
 
-    def column(self, t: Table, col: Column, key: bool) -> tuple[Column, list[CheckConstraint]]:
+    def column(
+        self, t: Table, col: Column, key: bool, *, indexed_only: bool = False
+    ) -> tuple[Column, list[CheckConstraint]]:
         target = f"{t.qualified_name}.{col.name}"
         checks: list[CheckConstraint] = []
         pg = parse_type(col.type)
@@ -314,6 +339,8 @@ class _Translator:
                 checks.append(CheckConstraint(text, name=None))
             pg = parse_type(domain.type)
             domain_key = (pg.schema or DEFAULT_SCHEMA, pg.name)
+        if indexed_only and self.d.prefix_indexes_text and _is_text(pg):
+            key = False  # only in plain indexes: kept whole, indexed by a prefix (warned)
         type_text = self.type_text(pg, key, target)
         for d_key in seen:
             self.domain_types.setdefault(d_key, type_text)
@@ -397,7 +424,13 @@ class _Translator:
             isinstance(core, exp.Neg) and isinstance(core.this, exp.Literal)
         ):
             if not (isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.ARRAY)):
-                result = self.d.literal_default(self.d.glot(core), type_text)
+                result, why = self.d.fit_literal(core, type_text)
+                if why is not None:
+                    template = WARN_DEFAULT_CHANGED if result is not None else WARN_DEFAULT_DROPPED
+                    self.warn(template, target=target, default=text, new=result, why=why)
+                    return result
+        elif isinstance(core, exp.Add | exp.Sub) and (shifted := self.shifted(core, type_text)):
+            result = shifted
         elif node is not None:
             sql = self.d.expression(text)
             if sql is not None and not any(isinstance(n, exp.Column) for n in node.walk()):
@@ -405,6 +438,35 @@ class _Translator:
         if result is None:
             self.warn(WARN_DEFAULT, target=target, default=text)
         return result
+
+    def shifted(self, node: exp.Add | exp.Sub, type_text: str) -> str | None:
+        """``now() - '1 day'::interval``, ``CURRENT_DATE + 7`` in the target's terms, or None."""
+        base_node, amount = _strip_casts(node.this), node.expression
+        if isinstance(base_node, exp.CurrentDate):
+            base = self.d.today_default(type_text)
+        elif isinstance(base_node, exp.CurrentTimestamp) or (
+            isinstance(base_node, exp.Anonymous) and base_node.name.lower() in _NOW_FUNCS
+        ):
+            base = self.d.now_default(type_text)
+        else:
+            return None
+        if isinstance(amount, exp.Interval) and amount.this is not None:
+            unit = amount.unit.name if amount.unit is not None else ""
+            interval = f"{amount.this.name} {unit}".strip()
+        elif isinstance(amount, exp.Cast) and amount.to.is_type(exp.DataType.Type.INTERVAL):
+            interval = amount.this.name
+        elif isinstance(amount, exp.Literal) and not amount.is_string:
+            if not isinstance(base_node, exp.CurrentDate):
+                return None
+            interval = f"{amount.this} days"
+        else:
+            return None
+        if base is None:
+            return None
+        sign = "-" if isinstance(node, exp.Sub) else "+"
+        if base.startswith("(") and base.endswith(")"):
+            base = base[1:-1]
+        return self.d.shifted_default(base, sign, interval, type_text)
 
     def identities(self, t: Table) -> Table:
         columns = []
@@ -574,8 +636,11 @@ class _Translator:
             table.set("this", exp.to_identifier(self.d.short(flat_name(*key)), quoted=True))
 
 
-def _key_columns(tables: list[Table]) -> dict[tuple[str, str], set[str]]:
-    """Per table, the columns in a key, an index or a foreign key (either side)."""
+def _key_columns(
+    tables: list[Table], *, plain_indexes: bool = True
+) -> dict[tuple[str, str], set[str]]:
+    """Per table, the columns in a key, an index or a foreign key (either side); without
+    ``plain_indexes``, only the unique ones of the indexes."""
     keys: dict[tuple[str, str], set[str]] = defaultdict(set)
     for t in tables:
         k = keys[(t.schema, t.name)]
@@ -584,11 +649,16 @@ def _key_columns(tables: list[Table]) -> dict[tuple[str, str], set[str]]:
         for u in t.uniques:
             k.update(u.columns)
         for i in t.indexes:
-            k.update(c for c in i.column_names if c)
+            if plain_indexes or i.unique:
+                k.update(c for c in i.column_names if c)
         for fk in t.foreign_keys:
             k.update(fk.columns)
             keys[(fk.ref_schema, fk.ref_table)].update(fk.ref_columns)
     return keys
+
+
+def _is_text(pg: PgType) -> bool:
+    return pg.builtin and not pg.array and pg.name in ("text", "varchar", "bytea")
 
 
 def _count_comments(s: Schema) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -30,12 +31,13 @@ from fixtures.services import missing_service
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 from strategies.designs import changed_designs, designs
+from strategies.mariadb import mariadb_designs
 
 from designer.migrate.diff import diff
 from designer.migrate.planner import plan
 from designer.migrate.rehearse import rehearse
 from designer.migrate.render import up_sql
-from designer.schema.model import Schema
+from designer.schema.model import CheckConstraint, Schema
 from designer.sql import server as pgserver
 from designer.sql.canonical import differences
 from designer.sql.dialects.mysql import MARIADB
@@ -214,25 +216,88 @@ def mariadb_server() -> Iterator[object]:
     server.close()
 
 
+def _apply_to_mariadb(server: object, text: str) -> dict[str, dict[str, tuple[str, object]]]:
+    """Apply ``text`` to a new MariaDB database; per table, per column: (type, default)."""
+    cur = server.cursor()  # type: ignore[attr-defined]
+    db = f"erd_gen_{uuid.uuid4().hex[:12]}"
+    cur.execute(f"CREATE DATABASE `{db}` CHARACTER SET utf8mb4")
+    try:
+        cur.execute(f"USE `{db}`")
+        cur.execute(text)
+        while cur.nextset():
+            pass
+        cur.execute(
+            "SELECT c.table_name, c.column_name, c.column_type, c.column_default"
+            " FROM information_schema.columns c JOIN information_schema.tables t"
+            " ON t.table_schema = c.table_schema AND t.table_name = c.table_name"
+            " WHERE c.table_schema = %s AND t.table_type = 'BASE TABLE'",
+            (db,),
+        )
+        found: dict[str, dict[str, tuple[str, object]]] = {}
+        for table, column, type_, default in cur.fetchall():
+            found.setdefault(table, {})[column] = (type_, default)
+        cur.execute(
+            "SELECT table_name, constraint_name FROM information_schema.check_constraints"
+            " WHERE constraint_schema = %s AND level = 'Table'",
+            (db,),
+        )
+        for table, name in cur.fetchall():
+            found[table][f"CHECK {name}"] = ("check", None)
+        return found
+    finally:
+        cur.execute(f"DROP DATABASE `{db}`")
+
+
 @examples(25)
 @given(design=designs())
 def test_mariadb_export_applies_with_every_table(design: Schema, mariadb_server: object) -> None:
     result = export_mariadb(design)
     note(result.text)
-    cur = mariadb_server.cursor()  # type: ignore[attr-defined]
-    db = f"erd_gen_{uuid.uuid4().hex[:12]}"
-    cur.execute(f"CREATE DATABASE `{db}` CHARACTER SET utf8mb4")
-    try:
-        cur.execute(f"USE `{db}`")
-        cur.execute(result.text)
-        while cur.nextset():
-            pass
-        cur.execute(
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = %s AND table_type = 'BASE TABLE'",
-            (db,),
-        )
-        found = {r[0] for r in cur.fetchall()}
-    finally:
-        cur.execute(f"DROP DATABASE `{db}`")
-    assert found == {MARIADB.short(n) for n in _expected_flat_names(design)}
+    found = _apply_to_mariadb(mariadb_server, result.text)
+    assert set(found) == {MARIADB.short(n) for n in _expected_flat_names(design)}
+
+
+def _check_arrived_or_warned(check: CheckConstraint, arrived: set[str], warnings: str) -> bool:
+    name = check.name or ""
+    return (
+        any(a.startswith(f"CHECK {name}") for a in arrived)
+        or f"check {name} on " in warnings
+        or f"CHECK ({check.expression}) on " in warnings
+    )
+
+
+@examples(40)
+@given(design=mariadb_designs())
+def test_mariadb_export_fits_its_limits_and_says_what_changed(
+    design: Schema, mariadb_server: object
+) -> None:
+    """Defaults and CHECKs MySQL refuses, rows over 65,535 or InnoDB's 8,126 bytes, keys over
+    text, names MySQL refuses: the export applies, and every default or CHECK left out and
+    every string column turned into TEXT is named in a warning."""
+    result = export_mariadb(design)
+    note(result.text)
+    found = _apply_to_mariadb(mariadb_server, result.text)
+    assert set(found) == {MARIADB.written_name(n) for n in _expected_flat_names(design)}
+    warned = " ".join(result.warnings)
+    renamed = dict(re.findall(r"Column (.+?) is written as (.+?): MariaDB [\d.]+ compares", warned))
+    for table in design.tables:
+        if table.partition_of is not None:
+            continue
+        arrived = found[MARIADB.written_name(flat_name(table.schema, table.name))]
+        for check in table.checks:
+            assert _check_arrived_or_warned(check, set(arrived), warned), check
+        for column in table.columns:
+            target = f"{table.qualified_name}.{column.name}"
+            name = renamed.get(target, column.name)
+            type_, default = arrived[MARIADB.written_name(name)]
+            if column.default is not None and default in (None, "NULL") and not column.identity:
+                assert any(w.startswith(f"Column {target}: ") for w in result.warnings), target
+            if column.type.startswith("character") and type_ in ("text", "mediumtext"):
+                width = column.type[column.type.index("(") + 1 : -1]
+                assert (
+                    any(
+                        w.startswith(f"Column {target}: ") and f"({width}) -> {type_.upper()}:" in w
+                        for w in result.warnings
+                    )
+                    or int(width) > 16383
+                ), target

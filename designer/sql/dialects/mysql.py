@@ -43,12 +43,13 @@ existing ids can still be loaded).
 | `numeric(p,s)` / `numeric` | `DECIMAL(p,s)` / `DECIMAL(65,30)` | unbounded numeric warned |
 | `real`, `double precision` | `FLOAT`, `DOUBLE` | |
 | `boolean` | `BOOLEAN` (`TINYINT(1)`) | |
-| `character varying(n)`, `character(n)` | `VARCHAR(n)`, `CHAR(n)` | |
-| `text`, `character varying` | `LONGTEXT`; in a key/index/FK `VARCHAR(255)` | key case warned (TEXT cannot be a key part without a prefix) |
-| `bytea` | `LONGBLOB`; in a key `VARBINARY(255)` | key case warned |
+| `character varying(n)`, `character(n)` | `VARCHAR(n)`, `CHAR(n)` | `character(n)` over 255 as `VARCHAR(n)`, warned |
+| `text`, `character varying` | `LONGTEXT`; in a primary/unique/foreign key `VARCHAR(255)` | key case warned (a TEXT key part is a prefix, comparing only the prefix); a plain index takes a prefix of the LONGTEXT (warned) |
+| `bytea` | `LONGBLOB`; in a primary/unique/foreign key `VARBINARY(255)` | as text |
 | `date`, `time(p)` | `DATE`, `TIME(p)` | |
 | `timestamp(p)` | `DATETIME(p)` (p = 6 by default) | |
 | `timestamp(p) with time zone` | `DATETIME(p)` | warned: the zone is not stored (TIMESTAMP would end in 2038) |
+| `bit(n)`, `bit varying(n)` | `BIT(n)` | n over 64, or no n, as a string of 0 and 1, warned |
 | `json`, `jsonb` | `JSON` | |
 | `uuid` | `CHAR(36)`; MariaDB: `UUID` | |
 | `inet`, `cidr`, `macaddr` | `VARCHAR(49)`, `VARCHAR(49)`, `VARCHAR(17)` | warned: not validated |
@@ -56,6 +57,22 @@ existing ids can still be loaded).
 | arrays | `JSON` | warned |
 | enum types | inline `ENUM('a', 'b')` | |
 | domains | the base type, its default, NOT NULL and CHECKs on each column | warned |
+
+What the engine refuses at CREATE TABLE is made to fit, each change warned with the column,
+the old and new type or value, and the limit (``designer.sql.dialects.mysql_fit``):
+
+* keys over InnoDB's 3072 bytes take prefix lengths; a foreign key (which cannot use a prefix)
+  narrows the widest string it references until its columns fit;
+* rows over the server's 65,535 bytes or InnoDB's 8,126 in-row bytes get their widest string
+  columns outside any key as TEXT/BLOB, until the row fits (measured on MariaDB 10.11);
+* literal defaults the MySQL type cannot hold: `infinity` becomes the type's last (or first)
+  value, a zone offset is applied (the value at UTC is written), `$1.00` becomes `1.00`, a
+  fraction on an integer is rounded as PostgreSQL rounds it, `'\x00ff'::bytea` becomes
+  `X'00ff'`, a bit string `b'0101'`; `NaN`, strings longer than the column and values out of
+  the type's range are left out; `now() - '1 day'::interval` becomes
+  `(CURRENT_TIMESTAMP(6) - INTERVAL 1 DAY)`;
+* names: over 64 characters shortened with a hash, characters beyond U+FFFF (emoji) and
+  trailing spaces (refused by MySQL) become underscores, in CHECKs and views too.
 
 Also: no schemas (`schema.table` becomes `schema_table`, `public` is dropped), no partial or
 expression indexes, no INCLUDE, no NULLS NOT DISTINCT, no index methods but B-tree, no
@@ -68,14 +85,24 @@ literals double backslashes (MySQL reads ``\\`` as an escape).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import ClassVar
 
+import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import DialectType
 from sqlglot.dialects.mysql import MySQL
+from sqlglot.errors import SqlglotError
 
 from designer.schema.model import Column, EnumType, ForeignKey, Index, Table
 from designer.schema.sqltext import normalize_type, quote_string
 from designer.sql.dialects.base import INDENT, ExportContext, ScriptSyntax
+from designer.sql.dialects.mysql_fit import (
+    column_bytes,
+    fit_foreign_keys,
+    fit_literal_value,
+    fit_row,
+)
 from designer.sql.dialects.portable import (
     COMMON_TYPES_IN,
     MappedType,
@@ -83,6 +110,7 @@ from designer.sql.dialects.portable import (
     PortableDialect,
     TypeBuilder,
     fixed_type,
+    flat_name,
     time_type,
     type_ints,
     type_mods,
@@ -95,16 +123,55 @@ WARN_CHECK_REFUSED = (
     "{dialect} refuses a CHECK on {why}: check {name} on {table} ({expression}) was left out."
 )
 _PASSIVE_ACTIONS = ("NO ACTION", "RESTRICT")
+WARN_GENERATED_AUTO = (
+    "{dialect} refuses a generated column over an AUTO_INCREMENT column: {column} (generated"
+    " as {expression}, which reads {counter}) is a plain column."
+)
+WARN_FK_GENERATED = (
+    "{dialect} refuses {actions} on generated columns: foreign key {name} on {table} ({columns})"
+    " uses NO ACTION there."
+)
+WARN_INDEX_CASE = (
+    "{dialect}: index {name} on {table} is written as {new}: MySQL compares index names of a"
+    " table without case, and another index or key has the same name but for case."
+)
+WARN_NAME = "{dialect}: the {what} {name!r}{where} is written as {new!r}: {why}."
 WARN_KEY_PREFIX = (
     "{dialect} keys hold at most {limit} bytes (utf8mb4: 4 bytes a character): {key} on {table}"
     " ({size} bytes) indexes, and for a unique key compares, only the first {prefix} characters"
     " of {columns}."
 )
+WARN_LOB_PREFIX = (
+    "{dialect} indexes TEXT and BLOB columns only by a prefix: {key} on {table} indexes the"
+    " first {prefix} {unit} of {columns} (keys hold at most {limit} bytes; utf8mb4: 4 bytes a"
+    " character)."
+)
 MAX_KEY_BYTES = 3072
+# why text in a key is a bounded string (in a plain index it stays TEXT, under a prefix)
+_KEY_NOTE = (
+    " (in a primary, unique or foreign key: {kind} takes part in a key only by a prefix, which"
+    " would compare only the prefix)"
+)
+_LOB_KEY_BYTES = 4 * 2**30  # more than any key: a TEXT/BLOB key part always takes a prefix
 _SIZED = re.compile(r"^(VARCHAR|CHAR|VARBINARY|BINARY)\((\d+)\)")
-_FIXED_BYTES = {"TINYINT": 1, "SMALLINT": 2, "INT": 4, "BIGINT": 8, "DATE": 3, "BOOLEAN": 1}
 WARN_SET_TYPE = "SET({values}) became text[]: PostgreSQL will not check the allowed values."
-_TEXTLIKE = ("LONGTEXT", "TEXT", "LONGBLOB", "BLOB", "JSON")
+_TEXTLIKE = ("TEXT", "BLOB", "JSON")
+# a PostgreSQL interval of one unit, as pg_get_expr prints it ('1 day', '2 mons', '-3 years')
+_INTERVAL = re.compile(
+    r"(-?\d+)\s*(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)"
+)
+_INTERVAL_UNITS = {
+    "year": "YEAR",
+    "mon": "MONTH",
+    "month": "MONTH",
+    "week": "WEEK",
+    "day": "DAY",
+    "hour": "HOUR",
+    "min": "MINUTE",
+    "minute": "MINUTE",
+    "sec": "SECOND",
+    "second": "SECOND",
+}
 _INTEGERS = ("SMALLINT", "INT", "BIGINT", "TINYINT", "MEDIUMINT")
 
 _TYPES_IN: dict[str, TypeBuilder] = {
@@ -161,10 +228,65 @@ _DETECT_CLUES = (
 )
 
 
+# What sqlglot writes for PostgreSQL functions and operators MySQL lacks, or has with
+# another meaning (FORMAT formats numbers; EXTRACT('year' …) is a syntax error).
+_NOT_IN_MYSQL = (
+    exp.JSONBContainsTopKey,
+    exp.JSONBContainsAnyTopKeys,
+    exp.JSONBContainsAllTopKeys,
+    exp.ArraySize,
+    exp.SplitPart,
+    exp.Initcap,
+    exp.Translate,
+    exp.Format,
+)
+# Functions MySQL and MariaDB refuse in a CHECK (error 3814 / 1901): their value changes
+# with the time, the session's settings or at random.
+_VOLATILE = (
+    exp.CurrentDate,
+    exp.CurrentTime,
+    exp.CurrentTimestamp,
+    exp.Localtime,
+    exp.Localtimestamp,
+    exp.Rand,
+    exp.Uuid,
+    exp.TimeToStr,
+    exp.StrToDate,
+)
+
+
+def _volatile(expression: str, dialect: DialectType) -> str | None:
+    """Why MySQL refuses a CHECK of ``expression`` (its SQL) for what it calls, or None."""
+    try:
+        node = sqlglot.parse_one(expression, dialect=dialect)
+    except SqlglotError:
+        return None
+    found = sorted({n.sql(dialect=dialect) for n in node.walk() if isinstance(n, _VOLATILE)})
+    if not found:
+        return None
+    return f"{', '.join(found)}, whose value is not fixed"
+
+
+def _valid_name(name: str) -> str:
+    """``name`` as MySQL takes it: characters beyond U+FFFF (emoji) and trailing spaces, which
+    it refuses in names (errors 1300, 1103, 1166), become underscores."""
+    if name.isascii() and not name.endswith(" "):
+        return name
+    name = "".join("_" if ord(ch) > 0xFFFF else ch for ch in name)
+    kept = name.rstrip(" ")
+    return kept + "_" * (len(name) - len(kept))
+
+
+def _valid_identifier(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Identifier) and _valid_name(node.name) != node.name:
+        return exp.to_identifier(_valid_name(node.name), quoted=True)
+    return node
+
+
 class MySQLDialect(PortableDialect):
     name: ClassVar[str] = "mysql"
     label: ClassVar[str] = "MySQL 8"
-    sqlglot_dialect = "mysql"
+    sqlglot_dialect: ClassVar[DialectType] = "mysql"  # _MySQLGlot() once defined, below
     max_name_length = 64
 
     supports_schemas = False
@@ -178,6 +300,7 @@ class MySQLDialect(PortableDialect):
     set_null_needs_nullable = True
     # MariaDB refuses NOT NULL on generated columns.
     generated_not_null: ClassVar[bool] = True
+    prefix_indexes_text = True
     uuid_type: ClassVar[str] = "CHAR(36)"
 
     # -- reading ------------------------------------------------------------------------
@@ -221,7 +344,48 @@ class MySQLDialect(PortableDialect):
     # -- writing ------------------------------------------------------------------------
 
     def quote(self, name: str) -> str:
-        return "`" + name.replace("`", "``") + "`"
+        return "`" + _valid_name(name).replace("`", "``") + "`"
+
+    def expression_ok(self, node: exp.Expression) -> bool:
+        return super().expression_ok(node) and not any(
+            isinstance(n, _NOT_IN_MYSQL)
+            or (isinstance(n, exp.Extract) and isinstance(n.this, exp.Literal))
+            for n in node.walk()
+        )
+
+    def glot(self, node: exp.Expression) -> str:
+        # names in CHECKs and views as quote() writes them in the tables
+        return super().glot(node.transform(_valid_identifier))
+
+    def written_name(self, name: str) -> str:
+        """``name`` (a table's flattened) as the DDL writes it."""
+        return _valid_name(self.short(name))
+
+    def warn_names(self, names: list[tuple[str, str, str]], ctx: ExportContext) -> None:
+        """Warn of each (kind, name, where) whose name MySQL cannot take as it is, and why."""
+        for what, name, where in names:
+            shown = self.written_name(name)
+            if shown == name:
+                continue
+            why = []
+            if len(name) > self.max_name_length:
+                why.append(
+                    f"it has {len(name)} characters, over the {self.max_name_length} allowed"
+                )
+            if any(ord(ch) > 0xFFFF for ch in name):
+                why.append("MySQL names hold no characters beyond U+FFFF (such as emoji)")
+            if name != name.rstrip(" "):
+                why.append("MySQL names cannot end with a space")
+            ctx.warnings.append(
+                WARN_NAME.format(
+                    dialect=self.label,
+                    what=what,
+                    name=name,
+                    where=where,
+                    new=shown,
+                    why="; ".join(why),
+                )
+            )
 
     def literal(self, text: str) -> str:
         return quote_string(text.replace("\\", "\\\\"))  # MySQL reads \\ as an escape
@@ -247,7 +411,12 @@ class MySQLDialect(PortableDialect):
             if not t.mods:
                 return "DECIMAL(65,30)", " (no precision was given)"
             p, s = t.mods[0], (t.mods[1] if len(t.mods) > 1 else 0)
-            return f"DECIMAL({min(p, 65)},{min(s, 30)})", None if p <= 65 and s <= 30 else ""
+            if p <= 65 and s <= 30:
+                return f"DECIMAL({p},{s})", None
+            return (
+                f"DECIMAL({min(p, 65)},{min(s, 30)})",
+                " (DECIMAL holds 65 digits, 30 after the point)",
+            )
         if name == "varchar" and n is not None:
             if key and n > 768:
                 return "VARCHAR(768)", " (an index key holds at most 3072 bytes)"
@@ -255,14 +424,17 @@ class MySQLDialect(PortableDialect):
                 return "MEDIUMTEXT", " (VARCHAR holds at most 16383 utf8mb4 characters)"
             return f"VARCHAR({n})", None
         if name in ("bpchar", "char"):
-            return f"CHAR({min(n or 1, 255)})", None
+            if (n or 1) > 255:  # as VARCHAR: no padding, but nothing cut
+                text, note = self.map_type(PgType("varchar", None, (n or 1,)), key=key)
+                return text, note or " (CHAR holds at most 255 characters)"
+            return f"CHAR({n or 1})", None
         if name in ("text", "varchar"):
             if key:
-                return "VARCHAR(255)", " (in a key or index: TEXT would need a prefix length)"
+                return "VARCHAR(255)", _KEY_NOTE.format(kind="TEXT")
             return "LONGTEXT", None
         if name == "bytea":
             if key:
-                return "VARBINARY(255)", " (BLOB cannot be part of a key or index)"
+                return "VARBINARY(255)", _KEY_NOTE.format(kind="BLOB")
             return "LONGBLOB", None
         if name in ("timestamp", "timestamptz", "time", "timetz"):
             kind = "DATETIME" if name.startswith("timestamp") else "TIME"
@@ -274,9 +446,13 @@ class MySQLDialect(PortableDialect):
             size = {"macaddr": 17, "macaddr8": 23}.get(name, 49)
             return f"VARCHAR({size})", " (values are not validated)"
         if name == "money":
-            return "DECIMAL(19,2)", ""
+            return "DECIMAL(19,2)", " (the currency and its locale are not stored)"
         if name in ("bit", "varbit"):
-            return f"BIT({min(n or 1, 64)})", None if name == "bit" else ""
+            if name == "varbit" and n is None:
+                return ("VARCHAR(255)" if key else "LONGTEXT"), " (as a string of 0 and 1)"
+            if (n or 1) > 64:
+                return f"VARCHAR({n})", " (BIT holds at most 64 bits; as a string of 0 and 1)"
+            return f"BIT({n or 1})", None if name == "bit" else ""
         if name == "interval":
             return "VARCHAR(64)", " (as text)"
         if key:
@@ -309,7 +485,35 @@ class MySQLDialect(PortableDialect):
 
     def literal_default(self, sql: str, target_type: str) -> str:
         # MySQL accepts a default on TEXT/BLOB/JSON only as an expression.
-        return f"({sql})" if target_type.startswith(_TEXTLIKE) else sql
+        return f"({sql})" if any(k in target_type for k in _TEXTLIKE) else sql
+
+    def fit_literal(self, core: exp.Expression, target_type: str) -> tuple[str | None, str | None]:
+        if isinstance(core, exp.Boolean | exp.Null) or target_type.startswith("ENUM"):
+            return super().fit_literal(core, target_type)
+        negative = isinstance(core, exp.Neg)
+        literal = core.this if negative else core
+        value = ("-" if negative else "") + str(literal.this)
+        fitted, why, is_string = fit_literal_value(value, literal.is_string, target_type)
+        if fitted is None:
+            return None, why
+        sql = self.literal(fitted) if is_string else fitted
+        return self.literal_default(sql, target_type), why
+
+    def shifted_default(self, base: str, sign: str, interval: str, target_type: str) -> str | None:
+        clock = re.fullmatch(r"(\d+):(\d\d):(\d\d)", interval.strip())  # '01:30:00': 90 minutes
+        if clock is not None:
+            return f"({base} {sign} INTERVAL '{clock[1]}:{clock[2]}:{clock[3]}' HOUR_SECOND)"
+        found = _INTERVAL.fullmatch(interval.strip().lower())
+        if found is None:
+            return None
+        unit = _INTERVAL_UNITS[found[2].rstrip("s")]
+        return f"({base} {sign} INTERVAL {int(found[1])} {unit})"
+
+    def fit_row(self, table: Table, keys: set[str], target: str) -> tuple[Table, list[str]]:
+        return fit_row(table, keys, self.label, target)
+
+    def fit_keys(self, tables: list[Table]) -> tuple[list[Table], list[str]]:
+        return fit_foreign_keys(tables, self.label)
 
     def identity_where(self, table: Table, col: Column) -> str | None:
         if not col.type.startswith(_INTEGERS):
@@ -358,9 +562,10 @@ class MySQLDialect(PortableDialect):
             if found:
                 chars = found[1] in ("VARCHAR", "CHAR")
                 sizes[name] = (int(found[2]) * (4 if chars else 1), True)
+            elif col is not None and col.type.endswith(("TEXT", "BLOB")):
+                sizes[name] = (_LOB_KEY_BYTES, True)  # indexable only by a prefix
             else:
-                type_ = col.type.split("(")[0] if col else ""
-                sizes[name] = (_FIXED_BYTES.get(type_, 16), False)
+                sizes[name] = (column_bytes(col.type).server if col else 16, False)
         total = sum(b for b, _ in sizes.values())
         if total <= MAX_KEY_BYTES:
             return [self.quote(n) + suffix for n, suffix in parts]
@@ -368,14 +573,18 @@ class MySQLDialect(PortableDialect):
         cuttable = [n for n, (_, cut) in sizes.items() if cut]
         prefix = max(1, (MAX_KEY_BYTES - fixed) // (4 * max(1, len(cuttable))))
         cut = [n for n in cuttable if sizes[n][0] > prefix * 4]
+        lobs = [n for n in cut if sizes[n][0] == _LOB_KEY_BYTES]
+        blobs = any(str(getattr(table.column(n), "type", "")).endswith("BLOB") for n in lobs)
+        template = WARN_LOB_PREFIX if lobs else WARN_KEY_PREFIX
         ctx.warnings.append(
-            WARN_KEY_PREFIX.format(
+            template.format(
                 dialect=self.label,
                 limit=MAX_KEY_BYTES,
                 key=key,
                 table=table.name,
                 size=total,
                 prefix=prefix,
+                unit="characters (bytes of a BLOB)" if blobs else "characters",
                 columns=", ".join(cut),
             )
         )
@@ -387,7 +596,10 @@ class MySQLDialect(PortableDialect):
             pk = table.primary_key
             cols = self.key_parts(table, [(c, "") for c in pk.columns], "the primary key", ctx)
             items.append(self.constraint_name(pk.name) + f"PRIMARY KEY ({', '.join(cols)})")
+        used: set[tuple[str, str, str]] = ctx.__dict__.setdefault("mysql_index_names", set())
         for u in table.uniques:
+            if u.name:
+                used.add((table.schema, table.name, self.written_name(u.name).lower()))
             key = f"unique constraint {u.name or '(unnamed)'}"
             cols = self.key_parts(table, [(c, "") for c in u.columns], key, ctx)
             items.append(self.constraint_name(u.name) + f"UNIQUE ({', '.join(cols)})")
@@ -395,6 +607,7 @@ class MySQLDialect(PortableDialect):
         # CHECK names are unique per database in MySQL.
         for c in table.checks:
             why = next((w for col, w in refused.items() if self.quote(col) in c.expression), None)
+            why = why or _volatile(c.expression, self.sqlglot_dialect)
             if why is not None:
                 ctx.warnings.append(
                     WARN_CHECK_REFUSED.format(
@@ -430,13 +643,77 @@ class MySQLDialect(PortableDialect):
         return out
 
     def create_table(self, table: Table, ctx: ExportContext) -> str:
+        names = [("table", flat_name(table.schema, table.name), "")]
+        names += [("column", c.name, f" of {table.qualified_name}") for c in table.columns]
+        self.warn_names(names, ctx)
+        table = self._generated_over_auto_increment(table, ctx)
         sql = super().create_table(table, ctx).removesuffix(";")
         sql += " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
         if table.comment is not None:
             sql += f" COMMENT={self.literal(table.comment)}"
         return sql + ";"
 
+    def _distinct_index_name(
+        self, schema: str, table: str, index: Index, ctx: ExportContext
+    ) -> Index:
+        """``index`` renamed ``<name>_2`` when its table has an index or unique key of the same
+        name but for case (MySQL compares index names without case), warned."""
+        used: set[tuple[str, str, str]] = ctx.__dict__.setdefault("mysql_index_names", set())
+        name, n = index.name, 1
+        while (schema, table, self.written_name(flat_name(schema, name)).lower()) in used:
+            n += 1
+            name = f"{index.name}_{n}"
+        used.add((schema, table, self.written_name(flat_name(schema, name)).lower()))
+        if name == index.name:
+            return index
+        ctx.warnings.append(
+            WARN_INDEX_CASE.format(
+                dialect=self.label, name=index.name, new=name, table=f"{schema}.{table}"
+            )
+        )
+        return replace(index, name=name)
+
+    def _generated_over_auto_increment(self, table: Table, ctx: ExportContext) -> Table:
+        """``table`` with generated columns that read an AUTO_INCREMENT column as plain
+        columns (MySQL refuses them: error 3109 / 1901), warned."""
+        counters = [self.quote(c.name) for c in table.columns if c.identity is not None]
+        columns = []
+        for col in table.columns:
+            reads = [q for q in counters if col.generated is not None and q in col.generated]
+            if reads:
+                ctx.warnings.append(
+                    WARN_GENERATED_AUTO.format(
+                        dialect=self.label,
+                        column=f"{table.qualified_name}.{col.name}",
+                        expression=col.generated,
+                        counter=reads[0],
+                    )
+                )
+                col = replace(col, generated=None)
+            columns.append(col)
+        return replace(table, columns=tuple(columns))
+
     def add_foreign_key(self, table: Table, fk: ForeignKey, ctx: ExportContext) -> str:
+        generated = [c for c in fk.columns if getattr(table.column(c), "generated", None)]
+        delete_refused = fk.on_delete in ("SET NULL", "SET DEFAULT")
+        update_refused = fk.on_update not in _PASSIVE_ACTIONS
+        if generated and (delete_refused or update_refused):
+            actions = [f"ON DELETE {fk.on_delete}"] if delete_refused else []
+            actions += [f"ON UPDATE {fk.on_update}"] if update_refused else []
+            ctx.warnings.append(
+                WARN_FK_GENERATED.format(
+                    dialect=self.label,
+                    actions=", ".join(actions),
+                    name=fk.name or "(unnamed)",
+                    table=table.qualified_name,
+                    columns=", ".join(generated),
+                )
+            )
+            fk = replace(
+                fk,
+                on_delete="NO ACTION" if delete_refused else fk.on_delete,
+                on_update="NO ACTION" if update_refused else fk.on_update,
+            )
         name = self.unique_name(fk.name, ctx)
         return f"{self.alter_table(table)}\n{INDENT}ADD {self.constraint_name(name)}{self.fk_clause(fk)};"
 
@@ -444,6 +721,8 @@ class MySQLDialect(PortableDialect):
         self, schema: str, table: str, index: Index, ctx: ExportContext, **flags: bool
     ) -> str:
         owner = ctx.table(schema, table)
+        self.warn_names([("index", flat_name(schema, index.name), f" on {schema}.{table}")], ctx)
+        index = self._distinct_index_name(schema, table, index, ctx)
         if owner is not None and all(p.column is not None for p in index.parts):
             parts = [(str(p.column), " DESC" if p.descending else "") for p in index.parts]
             cols = self.key_parts(owner, parts, f"index {index.name}", ctx)
@@ -465,6 +744,18 @@ class MySQLDialect(PortableDialect):
         return []
 
 
+class _MySQLGlot(MySQL):
+    """sqlglot's MySQL, writing ``~*`` as MySQL 8 has it (sqlglot writes REGEXP_I_LIKE)."""
+
+    class Generator(MySQL.Generator):
+        TRANSFORMS = {
+            **MySQL.Generator.TRANSFORMS,
+            exp.RegexpILike: lambda self, e: self.func(
+                "REGEXP_LIKE", e.this, e.expression, exp.Literal.string("i")
+            ),
+        }
+
+
 class _MariaDBGlot(MySQL):
     """sqlglot's MySQL, writing regular expressions as MariaDB has them (no REGEXP_LIKE)."""
 
@@ -472,6 +763,10 @@ class _MariaDBGlot(MySQL):
         TRANSFORMS = {
             **MySQL.Generator.TRANSFORMS,
             exp.RegexpLike: lambda self, e: self.binary(e, "REGEXP"),
+            # PCRE's (?i) flag: MariaDB has no REGEXP_LIKE(x, p, 'i') nor REGEXP_I_LIKE
+            exp.RegexpILike: lambda self, e: (
+                f"{self.sql(e, 'this')} REGEXP CONCAT('(?i)', {self.sql(e, 'expression')})"
+            ),
         }
 
 
@@ -484,5 +779,6 @@ class MariaDBDialect(MySQLDialect):
     uuid_type = "UUID"
 
 
+MySQLDialect.sqlglot_dialect = _MySQLGlot()
 MYSQL = MySQLDialect()
 MARIADB = MariaDBDialect()

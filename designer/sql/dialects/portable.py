@@ -208,6 +208,10 @@ class PgType:
     @property
     def label(self) -> str:
         name = _PG_NAMES.get(self.name, self.name) if self.builtin else self.name
+        if self.name in ("varchar", "bpchar"):  # the length the design gave, when it gave one
+            name = name.replace("(n)", f"({self.mods[0]})" if self.mods else "")
+        elif self.name in ("bit", "varbit", "numeric") and self.mods:
+            name += "(" + ",".join(str(m) for m in self.mods) + ")"
         return (f"{self.schema}.{name}" if self.schema else name) + ("[]" if self.array else "")
 
 
@@ -266,6 +270,9 @@ class PortableDialect(Dialect):
     enum_as_check: ClassVar[bool] = True
     # Regular-expression matches (PostgreSQL's ~) in CHECKs and views.
     supports_regex: ClassVar[bool] = True
+    # MySQL: text and bytea columns only in plain indexes keep their type; the index takes a
+    # prefix of them.
+    prefix_indexes_text: ClassVar[bool] = False
     # Dialects without schemas flatten schema.table to schema_table.
     public_schema: ClassVar[str] = DEFAULT_SCHEMA
 
@@ -436,6 +443,26 @@ class PortableDialect(Dialect):
 
     def literal_default(self, sql: str, target_type: str) -> str:
         return sql
+
+    def fit_literal(self, core: exp.Expression, target_type: str) -> tuple[str | None, str | None]:
+        """A literal default for a column of ``target_type``: (its SQL, or None when the
+        target cannot hold it; what changed and why, for the warning)."""
+        return self.literal_default(self.glot(core), target_type), None
+
+    def fit_row(self, table: Table, keys: set[str], target: str) -> tuple[Table, list[str]]:
+        """``table`` (typed for the target) changed so the target accepts its row, and a
+        warning per change; ``keys``: columns in a key, index or foreign key."""
+        return table, []
+
+    def fit_keys(self, tables: list[Table]) -> tuple[list[Table], list[str]]:
+        """``tables`` (typed for the target) changed so every foreign key's index fits the
+        target, and a warning per change."""
+        return tables, []
+
+    def shifted_default(self, base: str, sign: str, interval: str, target_type: str) -> str | None:
+        """``now()``/``CURRENT_DATE`` (``base``, already the target's) plus or minus the
+        PostgreSQL interval text ``interval``; None when the target cannot say it."""
+        return None
 
     def expression_default(self, sql: str, target_type: str) -> str:
         return f"({sql})"

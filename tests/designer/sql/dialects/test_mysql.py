@@ -433,7 +433,7 @@ def test_varchar_over_16383_characters_becomes_mediumtext_with_a_warning() -> No
     result = export_mysql(_long_keys())
     assert "`essay` MEDIUMTEXT" in result.text
     assert any(
-        "character varying(n) column(s) written as MEDIUMTEXT (VARCHAR holds at most 16383"
+        "character varying(20000) column(s) written as MEDIUMTEXT (VARCHAR holds at most 16383"
         " utf8mb4 characters)" in w
         for w in result.warnings
     )
