@@ -40,6 +40,7 @@ from designer.schema.pgnames import (
 from designer.schema.sqltext import qualify, quote_ident
 from designer.sql.ddl import export_order
 from designer.sql.dialects.postgres import POSTGRES
+from designer.sql.readers.gcpause import collector_paused
 from designer.sql.readers.pg_drops import DropsReader
 from designer.sql.readers.pg_json import (
     ERR_BINARY,
@@ -505,6 +506,11 @@ def import_postgres(text: str | bytes, *, source_name: str = "<input>") -> Impor
     Raises ``SchemaImportError`` (naming the line and the statement) for text PostgreSQL
     cannot parse, for binary input and for input without any SQL statement.
     """
+    with collector_paused():
+        return _import_postgres(text, source_name)
+
+
+def _import_postgres(text: str | bytes, source_name: str) -> ImportResult:
     text = _decode(text)
     data = text.encode("utf-8")
     cleaned, meta_skipped, copy_rows = _strip_non_sql(data)
