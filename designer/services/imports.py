@@ -9,8 +9,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import operator
 import os
 import re
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -182,27 +185,35 @@ def _refuse_deep(schema: Schema) -> None:
     stack: list[object] = [schema]
     while stack:
         item = stack.pop()
-        for name in _text_fields(type(item)):
-            value = getattr(item, name)
+        fields = _text_fields(type(item))
+        if fields is None:
+            continue
+        for value in fields(item):
             if type(value) is str:
-                check(value)
+                if len(value) >= MAX_NESTING:
+                    check(value)
             elif type(value) is tuple:
                 for element in value:
                     if type(element) is str:
-                        check(element)
-                    elif _text_fields(type(element)):
+                        if len(element) >= MAX_NESTING:
+                            check(element)
+                    elif _text_fields(type(element)) is not None:
                         stack.append(element)
-            elif _text_fields(type(value)):
+            elif _text_fields(type(value)) is not None:
                 stack.append(value)
 
 
 @functools.cache
-def _text_fields(cls: type) -> tuple[str, ...]:
-    """Fields of a model class that can hold SQL: raw statements travel verbatim and comments
-    are prose, so neither is read."""
+def _text_fields(cls: type) -> Callable[[object], tuple[Any, ...]] | None:
+    """What reads the fields of a model class that can hold SQL, all at once (None: a class
+    without any): raw statements travel verbatim and comments are prose, so neither is read."""
     if not dataclasses.is_dataclass(cls) or cls is RawStatement:
-        return ()
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in {"comment", "id"})
+        return None
+    names = [f.name for f in dataclasses.fields(cls) if f.name not in {"comment", "id"}]
+    if not names:
+        return None
+    getter = operator.attrgetter(*names)
+    return (lambda item: (getter(item),)) if len(names) == 1 else getter
 
 
 def _read(text: str, fmt: str, source: str) -> ImportResult:

@@ -69,27 +69,38 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
 
 def _create_tables(project: Project, tables: list[tuple[int, m.Table]]) -> None:
     """Insert tables (at the given positions) with their columns, keys and indexes."""
-    table_rows = [
-        DesignTable(
-            project=project,
-            uid=t.id or new_uid(),
-            schema_name=t.schema,
-            name=t.name,
-            comment=t.comment or "",
-            group=t.group or "",
-            color=t.color or "",
-            position=i,
-            options=rows.table_options(t),
+    if not tables:
+        return
+    _insert_many(
+        DesignTable,
+        [
+            {
+                "project_id": project.pk,
+                "uid": t.id or new_uid(),
+                "schema_name": t.schema,
+                "name": t.name,
+                "comment": t.comment or "",
+                "group": t.group or "",
+                "color": t.color or "",
+                "position": i,
+                "options": rows.table_options(t),
+            }
+            for i, t in tables
+        ],
+    )
+    # A table's qualified name is unique in its project (a constraint of the store), so it
+    # finds the id each row was given, on SQLite and PostgreSQL alike.
+    table_ids = {
+        (schema_name, name): pk
+        for pk, schema_name, name in DesignTable.objects.filter(project=project).values_list(
+            "pk", "schema_name", "name"
         )
-        for i, t in tables
-    ]
-    DesignTable.objects.bulk_create(table_rows, batch_size=500)
-    # bulk_create sets primary keys on SQLite and PostgreSQL alike.
+    }
     columns: list[dict[str, Any]] = []
     constraints: list[dict[str, Any]] = []
     indexes: list[dict[str, Any]] = []
-    for (_, t), row in zip(tables, table_rows, strict=True):
-        table_id = row.pk
+    for _, t in tables:
+        table_id = table_ids[t.schema, t.name]
         columns += [
             {"table_id": table_id, "uid": c.id or new_uid(), "position": i, **rows.column_fields(c)}
             for i, c in enumerate(t.columns)
@@ -142,7 +153,7 @@ def _insert_many(model: type[models.Model], values: list[dict[str, Any]]) -> Non
     ``bulk_create`` builds a model instance per row, compiles SQL for every batch and prepares
     every value through its field, which made writing a big design slower than reading it.
     Here only JSON values are prepared, fields left out take their default, and rows get no
-    primary key back (none of these is referred to by its id while importing)."""
+    primary key back (tables' ids are read back by name)."""
     if not values:
         return
     meta = model._meta

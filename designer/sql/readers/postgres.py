@@ -105,6 +105,9 @@ _DATA_KINDS = {
     "CheckPointStmt": "CHECKPOINT",
 }
 _COPY_FROM_STDIN = re.compile(rb"^\s*COPY\s.*\bFROM\s+stdin\b.*;\s*$", re.IGNORECASE)
+# A node's position in the source ("stmt_location" is the statement's, kept). The model never
+# reads them, and set to 0 they let the printer's cache see one expression written twice as one.
+_NODE_LOCATION = re.compile(r'"location":-?\d+')
 _LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
 
 
@@ -516,11 +519,12 @@ def _import_postgres(text: str | bytes, source_name: str) -> ImportResult:
     cleaned, meta_skipped, copy_rows = _strip_non_sql(data)
     cleaned_text = cleaned.decode("utf-8")
     try:
-        parsed = json.loads(pglast.parser.parse_sql_json(cleaned_text))
+        tree = pglast.parser.parse_sql_json(cleaned_text)
     except pglast.parser.ParseError as exc:
         message = exc.args[0]
         position = exc.args[1] if len(exc.args) > 1 else None
         raise _parse_error(cleaned_text, message, position) from None
+    parsed = json.loads(_NODE_LOCATION.sub('"location":0', tree))
     stmts = parsed.get("stmts") or []
     if not stmts:
         raise SchemaImportError(ERR_EMPTY)
