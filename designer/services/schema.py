@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -164,17 +165,31 @@ def _insert_many(model: type[models.Model], values: list[dict[str, Any]]) -> Non
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    # A default made by a call (a uid) is made per row; the others once.
+    generated = [f for f in fields if f.has_default() and callable(f.default)]
+    defaults = {f.attname: f.get_default() for f in fields if f not in generated}
+    row_values = operator.itemgetter(*(f.attname for f in fields))
+    json_fields = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     adapt_json = connection.ops.adapt_json_value
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    empty: dict[tuple[int, type], Any] = {}  # most JSON values are [] or {}: adapted once
     params = []
     for row in values:
-        out = []
-        for f in fields:
-            name = f.attname
-            value = row[name] if name in row else f.get_default()
-            if name in json_fields and value is not None:
-                value = adapt_json(value, f.encoder)  # type: ignore[attr-defined]
-            out.append(value)
+        row = {**defaults, **row}
+        for f in generated:
+            if f.attname not in row:
+                row[f.attname] = f.get_default()
+        out = list(row_values(row))
+        for i, f in json_fields:
+            value = out[i]
+            if value is None:
+                continue
+            if value:
+                out[i] = adapt_json(value, f.encoder)  # type: ignore[attr-defined]
+            else:
+                key = (i, type(value))
+                if key not in empty:
+                    empty[key] = adapt_json(value, f.encoder)  # type: ignore[attr-defined]
+                out[i] = empty[key]
         params.append(out)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

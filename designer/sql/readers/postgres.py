@@ -414,8 +414,10 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
                 continue
             for column in table.columns:
                 name = table.not_null_names.get(column.name)
+                if name is None or not table.not_null(column):
+                    continue
                 default = make_object_name(table.name, column.name, "not_null")
-                if not table.not_null(column) or name is None or name == default:
+                if name == default:
                     continue
                 sql = (
                     f"ALTER TABLE {qualify(table.schema, table.name)} RENAME CONSTRAINT "
