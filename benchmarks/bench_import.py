@@ -2,7 +2,9 @@
 bare parse, through ``import_postgres`` (parse and model), and through the whole
 ``import_schema --create`` command into the store (SQLite in a temporary ERD_VAR_DIR, process
 start, with the import of the command's modules, excluded), each as a ratio to the bare parse measured in the same run.
-Target: the command under 2.5 s.
+Target: the command under 2.5 s, that is 12.5x the bare parse of the quiet reference machine
+(0.20 s); on a shared machine the ratio is the fairer verdict, and both are printed. CPU seconds
+are printed beside wall seconds: other processes on the machine inflate the wall time only.
 
 Run: .venv/bin/python benchmarks/bench_import.py [--quick]   (--quick: 1,000 tables)
 Benchmarks report; they exit 0 whatever the figures.
@@ -35,6 +37,8 @@ from designer.sql.readers.postgres import import_postgres  # noqa: E402
 
 TABLES = 3000
 TARGET_SECONDS = 2.5
+REFERENCE_PARSE_SECONDS = 0.20  # the bare parse on the quiet reference machine
+TARGET_RATIO = TARGET_SECONDS / REFERENCE_PARSE_SECONDS
 
 
 def generate_schema(tables: int = TABLES) -> str:
@@ -89,9 +93,11 @@ def main() -> int:
     path.write_text(text)
     # `manage.py import_schema` imports the command's modules while starting: process start.
     load_command_class("designer", "import_schema")
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     call_command("import_schema", "bench", str(path), "--create", stdout=io.StringIO())
     command_seconds = time.perf_counter() - start
+    command_cpu = time.process_time() - cpu_start
+    ratio = command_seconds / parse_seconds
     print(f"input: {tables} tables, {lines} lines, {len(text) / 1e6:.1f} MB")
     print(
         f"model: {counts['tables']} tables, {counts['columns']} columns,"
@@ -100,10 +106,18 @@ def main() -> int:
     print(f"pglast.parser.parse_sql_json (bare parse): {parse_seconds:.2f} s")
     print(f"import_postgres (end to end):             {import_seconds:.2f} s")
     print(f"ratio import_postgres / bare parse:       {import_seconds / parse_seconds:.1f}x")
-    print(f"import_schema --create (into the store):  {command_seconds:.2f} s")
-    print(f"ratio import_schema / bare parse:         {command_seconds / parse_seconds:.1f}x")
+    print(
+        f"import_schema --create (into the store):  {command_seconds:.2f} s"
+        f" ({command_cpu:.2f} s CPU)"
+    )
+    print(f"ratio import_schema / bare parse:         {ratio:.1f}x")
     verdict = "PASS" if command_seconds < TARGET_SECONDS else "FAIL"
     print(f"{verdict}: import_schema --create of {tables} tables under {TARGET_SECONDS} s")
+    verdict = "PASS" if ratio < TARGET_RATIO else "FAIL"
+    print(
+        f"{verdict}: import_schema --create of {tables} tables under {TARGET_RATIO:.1f}x the bare"
+        f" parse ({TARGET_SECONDS} s over the reference machine's {REFERENCE_PARSE_SECONDS} s)"
+    )
     return 0
 
 

@@ -104,6 +104,8 @@ _DATA_KINDS = {
     "VacuumStmt": "VACUUM",
     "CheckPointStmt": "CHECKPOINT",
 }
+# A line that may start a psql meta-command or a COPY; a dump without any needs no blanking.
+_MAYBE_NON_SQL = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\\|copy\s)", re.IGNORECASE)
 _COPY_FROM_STDIN = re.compile(rb"^\s*COPY\s.*\bFROM\s+stdin\b.*;\s*$", re.IGNORECASE)
 # A node's position in the source ("stmt_location" is the statement's, kept). The model never
 # reads them, and set to 0 they let the printer's cache see one expression written twice as one.
@@ -156,6 +158,8 @@ def _strip_non_sql(
     Returns the cleaned bytes, the skipped meta-commands and, per COPY statement line, how many
     data rows followed it.
     """
+    if not _MAYBE_NON_SQL.search(b"\n" + data):
+        return data, [], {}
     lines = data.split(b"\n")
     skipped: list[SkippedStatement] = []
     copy_rows: dict[int, int] = {}
