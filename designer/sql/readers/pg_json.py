@@ -374,6 +374,9 @@ class TableBuilder:
         self.not_null_names: dict[str, str | None] = {}
 
     def column_index(self, name: str) -> int:
+        last = len(self.columns) - 1
+        if last >= 0 and self.columns[last].name == name:
+            return last  # a column's own NOT NULL and DEFAULT: not a scan per clause
         for i, c in enumerate(self.columns):
             if c.name == name:
                 return i
