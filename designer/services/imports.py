@@ -202,18 +202,24 @@ def _refuse_deep(schema: Schema) -> None:
         if fields is None:
             continue
         for value in fields(item):
-            if type(value) is str:
+            kind = type(value)
+            if kind is str:
                 if len(value) >= MAX_NESTING:
                     check(value)
-            elif type(value) is tuple:
+            elif kind in _NO_TEXT:
+                continue
+            elif kind is tuple:
                 for element in value:
                     if type(element) is str:
                         if len(element) >= MAX_NESTING:
                             check(element)
                     elif _text_fields(type(element)) is not None:
                         stack.append(element)
-            elif _text_fields(type(value)) is not None:
+            elif _text_fields(kind) is not None:
                 stack.append(value)
+
+
+_NO_TEXT = frozenset({type(None), bool, int, float})
 
 
 @functools.cache
