@@ -234,8 +234,10 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
         self.raw_report: list[RawKept] = []
         self.warnings: list[ReportWarning] = []
         self.data_rows = 0
-        self.line = 0
-        self.text = ""
+        # the statement being read: where it is, and its line and text once asked for
+        self.at = (0, 0)
+        self._line: int | None = 0
+        self._text: str | None = ""
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "CreateStmt": self.create_table,
             "AlterTableStmt": self.alter_table,
@@ -306,10 +308,34 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
     # -- driver ----------------------------------------------------------------
     def run(self, stmts: list[dict[str, Any]]) -> None:
         for raw in stmts:
-            self.line, self.text = self.source.statement(
-                raw.get("stmt_location", 0), raw.get("stmt_len", 0)
-            )
+            self.at = (raw.get("stmt_location", 0), raw.get("stmt_len", 0))
+            self._line = self._text = None
             self.statement(raw["stmt"])
+
+    # A statement's line and text are found only for a warning, a skip or a raw statement:
+    # most statements of a dump need neither.
+    def _locate(self) -> None:
+        line, text = self.source.statement(*self.at)
+        if self._line is None:
+            self._line = line
+        if self._text is None:
+            self._text = text
+
+    @property
+    def line(self) -> int:
+        if self._line is None:
+            self._locate()
+        return self._line  # type: ignore[return-value]
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._locate()
+        return self._text  # type: ignore[return-value]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
 
     def statement(self, stmt: dict[str, Any]) -> None:
         ((kind, node),) = stmt.items()
