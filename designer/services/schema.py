@@ -174,10 +174,11 @@ def _insert_many(model: type[models.Model], values: list[dict[str, Any]]) -> Non
     empty: dict[tuple[int, type], Any] = {}  # most JSON values are [] or {}: adapted once
     params = []
     for row in values:
-        row = {**defaults, **row}
-        for f in generated:
-            if f.attname not in row:
-                row[f.attname] = f.get_default()
+        if len(row) < len(fields):  # a row that gives every field (a column's) needs no default
+            row = {**defaults, **row}
+            for f in generated:
+                if f.attname not in row:
+                    row[f.attname] = f.get_default()
         out = list(row_values(row))
         for i, f in json_fields:
             value = out[i]
