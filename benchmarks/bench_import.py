@@ -1,8 +1,13 @@
 """Import speed: a generated 3,000-table PostgreSQL schema (~54,000 lines) through pglast's
 bare parse, through ``import_postgres`` (parse and model), and through the whole
-``import_schema --create`` command into the store (SQLite in a temporary ERD_VAR_DIR, process
-start excluded), each as a ratio to the bare parse measured in the same run.
-Target: the command under 2.5 s.
+``import_schema --create`` command into the store (SQLite in a temporary ERD_VAR_DIR; process
+start, with the import of the command's modules, excluded), each as a ratio to the bare parse
+measured in the same run. The bare parse and the command run 3 times each (the command into 3
+new projects) and the best run counts, as timeit does: the slower runs measure the other
+processes on the machine; every run of the command is printed.
+Target: the command under 2.5 s, that is 12.5x the bare parse of the quiet reference machine
+(0.20 s); on a shared machine the ratio is the fairer verdict, and both are printed, with the
+command's CPU seconds (other processes inflate its wall time much more than its CPU time).
 
 Run: .venv/bin/python benchmarks/bench_import.py [--quick]   (--quick: 1,000 tables)
 Benchmarks report; they exit 0 whatever the figures.
@@ -15,7 +20,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["ERD_VAR_DIR"] = tempfile.mkdtemp(prefix="erd-bench-import-")
@@ -29,12 +36,15 @@ django.setup()
 
 import pglast  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.management import call_command  # noqa: E402
+from django.core.management import call_command, load_command_class  # noqa: E402
 
 from designer.sql.readers.postgres import import_postgres  # noqa: E402
 
 TABLES = 3000
+RUNS = 3  # the bare parse and the command: the best of 3, since other processes share the machine
 TARGET_SECONDS = 2.5
+REFERENCE_PARSE_SECONDS = 0.20  # the bare parse on the quiet reference machine
+TARGET_RATIO = TARGET_SECONDS / REFERENCE_PARSE_SECONDS
 
 
 def generate_schema(tables: int = TABLES) -> str:
@@ -72,13 +82,18 @@ def generate_schema(tables: int = TABLES) -> str:
     return "\n".join(out) + "\n"
 
 
+def _timed(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    func(*args, **kwargs)
+    return time.perf_counter() - start, time.process_time() - cpu_start
+
+
 def main() -> int:
     tables = 1000 if "--quick" in sys.argv else TABLES
     text = generate_schema(tables)
     lines = text.count("\n")
-    start = time.perf_counter()
-    pglast.parser.parse_sql_json(text)
-    parse_seconds = time.perf_counter() - start
+    parse_seconds = min(_timed(pglast.parser.parse_sql_json, text)[0] for _ in range(RUNS))
     start = time.perf_counter()
     result = import_postgres(text, source_name="generated")
     import_seconds = time.perf_counter() - start
@@ -87,9 +102,22 @@ def main() -> int:
     get_user_model().objects.create_user("admin", password="bench-password-1")
     path = Path(os.environ["ERD_VAR_DIR"]) / "schema.sql"
     path.write_text(text)
-    start = time.perf_counter()
-    call_command("import_schema", "bench", str(path), "--create", stdout=io.StringIO())
-    command_seconds = time.perf_counter() - start
+    # `manage.py import_schema` imports the command's modules while starting: process start.
+    load_command_class("designer", "import_schema")
+    runs = [
+        _timed(
+            call_command,
+            "import_schema",
+            f"bench-{i}",
+            str(path),
+            "--create",
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+        for i in range(RUNS)
+    ]
+    command_seconds, command_cpu = min(runs)
+    ratio = command_seconds / parse_seconds
     print(f"input: {tables} tables, {lines} lines, {len(text) / 1e6:.1f} MB")
     print(
         f"model: {counts['tables']} tables, {counts['columns']} columns,"
@@ -98,10 +126,18 @@ def main() -> int:
     print(f"pglast.parser.parse_sql_json (bare parse): {parse_seconds:.2f} s")
     print(f"import_postgres (end to end):             {import_seconds:.2f} s")
     print(f"ratio import_postgres / bare parse:       {import_seconds / parse_seconds:.1f}x")
-    print(f"import_schema --create (into the store):  {command_seconds:.2f} s")
-    print(f"ratio import_schema / bare parse:         {command_seconds / parse_seconds:.1f}x")
+    print(
+        f"import_schema --create (into the store):  {command_seconds:.2f} s"
+        f" ({command_cpu:.2f} s CPU; runs: {', '.join(f'{w:.2f} s' for w, _ in runs)})"
+    )
+    print(f"ratio import_schema / bare parse:         {ratio:.1f}x")
     verdict = "PASS" if command_seconds < TARGET_SECONDS else "FAIL"
     print(f"{verdict}: import_schema --create of {tables} tables under {TARGET_SECONDS} s")
+    verdict = "PASS" if ratio < TARGET_RATIO else "FAIL"
+    print(
+        f"{verdict}: import_schema --create of {tables} tables under {TARGET_RATIO:.1f}x the bare"
+        f" parse ({TARGET_SECONDS} s over the reference machine's {REFERENCE_PARSE_SECONDS} s)"
+    )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING
 from typing import Any
 
 from designer.models import (
@@ -178,9 +179,22 @@ def enum_from_row(row: DesignEnum) -> m.EnumType:
 # -- model -> rows (unsaved) -------------------------------------------------
 
 
+def _non_default_data(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """``to_data(obj)`` restricted to ``names`` (in field order): serialising only the fields
+    kept, not the whole object (a table with its columns), saves most of writing a big import."""
+    out: dict[str, Any] = {}
+    for name, f in obj.__dataclass_fields__.items():
+        if name not in names:
+            continue
+        value = getattr(obj, name)
+        if f.default is not MISSING and value == f.default:
+            continue
+        out[name] = to_data(value)
+    return out
+
+
 def table_options(table: m.Table) -> dict[str, Any]:
-    data = to_data(table)
-    return {k: data[k] for k in _TABLE_OPTION_FIELDS if k in data}
+    return _non_default_data(table, _TABLE_OPTION_FIELDS)
 
 
 def column_fields(column: m.Column) -> dict[str, Any]:
@@ -220,16 +234,18 @@ def index_fields(index: m.Index) -> dict[str, Any]:
 
 
 def constraint_rows(table: m.Table, table_row: DesignTable) -> list[DesignConstraint]:
-    rows: list[DesignConstraint] = []
+    return [DesignConstraint(table=table_row, **fields) for fields in constraint_fields(table)]
+
+
+def constraint_fields(table: m.Table) -> list[dict[str, Any]]:
+    """The field values of a table's constraint rows (without the table), in row order."""
+    rows: list[dict[str, Any]] = []
 
     def add(obj_id: str, **fields: Any) -> None:
-        rows.append(
-            DesignConstraint(table=table_row, uid=obj_id or new_uid(), position=len(rows), **fields)
-        )
+        rows.append({"uid": obj_id or new_uid(), "position": len(rows), **fields})
 
     pk = table.primary_key
     if pk:
-        options = {k: v for k, v in to_data(pk).items() if k in ("include", "without_overlaps")}
         add(
             pk.id,
             kind=ConstraintKind.PRIMARY,
@@ -237,14 +253,9 @@ def constraint_rows(table: m.Table, table_row: DesignTable) -> list[DesignConstr
             columns=list(pk.columns),
             deferrable=pk.deferrable,
             initially_deferred=pk.initially_deferred,
-            options=options,
+            options=_non_default_data(pk, ("include", "without_overlaps")),
         )
     for u in table.uniques:
-        options = {
-            k: v
-            for k, v in to_data(u).items()
-            if k in ("include", "without_overlaps", "nulls_not_distinct")
-        }
         add(
             u.id,
             kind=ConstraintKind.UNIQUE,
@@ -252,7 +263,7 @@ def constraint_rows(table: m.Table, table_row: DesignTable) -> list[DesignConstr
             columns=list(u.columns),
             deferrable=u.deferrable,
             initially_deferred=u.initially_deferred,
-            options=options,
+            options=_non_default_data(u, ("include", "without_overlaps", "nulls_not_distinct")),
         )
     for c in table.checks:
         add(
@@ -264,7 +275,6 @@ def constraint_rows(table: m.Table, table_row: DesignTable) -> list[DesignConstr
             options={"no_inherit": True} if c.no_inherit else {},
         )
     for fk in table.foreign_keys:
-        options = {k: v for k, v in to_data(fk).items() if k in ("period", "on_delete_columns")}
         add(
             fk.id,
             kind=ConstraintKind.FOREIGN,
@@ -279,7 +289,7 @@ def constraint_rows(table: m.Table, table_row: DesignTable) -> list[DesignConstr
             deferrable=fk.deferrable,
             initially_deferred=fk.initially_deferred,
             not_valid=fk.not_valid,
-            options=options,
+            options=_non_default_data(fk, ("period", "on_delete_columns")),
         )
     return rows
 

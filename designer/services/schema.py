@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -27,6 +28,7 @@ from designer.services.errors import (
     ERR_DUPLICATE_TABLE,
     DesignError,
 )
+from designer.sql.readers.gcpause import collector_paused
 from projects.models import Actor, Project
 
 
@@ -59,46 +61,64 @@ def schema_replace(*, actor: Actor = None, project: Project, schema: m.Schema) -
     DesignTable.objects.filter(project=project).delete()
     DesignEnum.objects.filter(project=project).delete()
     DesignObject.objects.filter(project=project).delete()
-    _create_tables(project, list(enumerate(schema.tables)))
-    _write_enums(project, schema.enums)
-    _write_objects(project, schema)
+    with collector_paused():  # tens of thousands of rows made and kept until written
+        _create_tables(project, list(enumerate(schema.tables)))
+        _write_enums(project, schema.enums)
+        _write_objects(project, schema)
     touch(project, actor, "replaced", "design", project.name, after=f"{len(schema.tables)} tables")
 
 
 def _create_tables(project: Project, tables: list[tuple[int, m.Table]]) -> None:
     """Insert tables (at the given positions) with their columns, keys and indexes."""
-    table_rows = [
-        DesignTable(
-            project=project,
-            uid=t.id or new_uid(),
-            schema_name=t.schema,
-            name=t.name,
-            comment=t.comment or "",
-            group=t.group or "",
-            color=t.color or "",
-            position=i,
-            options=rows.table_options(t),
+    if not tables:
+        return
+    _insert_many(
+        DesignTable,
+        [
+            {
+                "project_id": project.pk,
+                "uid": t.id or new_uid(),
+                "schema_name": t.schema,
+                "name": t.name,
+                "comment": t.comment or "",
+                "group": t.group or "",
+                "color": t.color or "",
+                "position": i,
+                "options": rows.table_options(t),
+            }
+            for i, t in tables
+        ],
+    )
+    # A table's qualified name is unique in its project (a constraint of the store), so it
+    # finds the id each row was given, on SQLite and PostgreSQL alike.
+    table_ids = {
+        (schema_name, name): pk
+        for pk, schema_name, name in DesignTable.objects.filter(project=project).values_list(
+            "pk", "schema_name", "name"
         )
-        for i, t in tables
-    ]
-    DesignTable.objects.bulk_create(table_rows, batch_size=500)
-    # bulk_create sets primary keys on SQLite and PostgreSQL alike.
-    columns: list[DesignColumn] = []
-    constraints: list[DesignConstraint] = []
-    indexes: list[DesignIndex] = []
-    for (_, t), row in zip(tables, table_rows, strict=True):
+    }
+    columns: list[dict[str, Any]] = []
+    constraints: list[dict[str, Any]] = []
+    indexes: list[dict[str, Any]] = []
+    for _, t in tables:
+        table_id = table_ids[t.schema, t.name]
         columns += [
-            DesignColumn(table=row, uid=c.id or new_uid(), position=i, **rows.column_fields(c))
+            {"table_id": table_id, "uid": c.id or new_uid(), "position": i, **rows.column_fields(c)}
             for i, c in enumerate(t.columns)
         ]
-        constraints += rows.constraint_rows(t, row)
+        constraints += [{"table_id": table_id, **f} for f in rows.constraint_fields(t)]
         indexes += [
-            DesignIndex(table=row, uid=ix.id or new_uid(), position=i, **rows.index_fields(ix))
+            {
+                "table_id": table_id,
+                "uid": ix.id or new_uid(),
+                "position": i,
+                **rows.index_fields(ix),
+            }
             for i, ix in enumerate(t.indexes)
         ]
-    _insert_many(columns)
-    _insert_many(constraints)
-    _insert_many(indexes)
+    _insert_many(DesignColumn, columns)
+    _insert_many(DesignConstraint, constraints)
+    _insert_many(DesignIndex, indexes)
 
 
 def _write_enums(project: Project, enums: tuple[m.EnumType, ...]) -> None:
@@ -119,37 +139,59 @@ def _write_enums(project: Project, enums: tuple[m.EnumType, ...]) -> None:
 
 
 def _write_objects(project: Project, schema: m.Schema) -> None:
-    DesignObject.objects.bulk_create(
+    _insert_many(
+        DesignObject,
         [
-            DesignObject(project=project, kind=kind, position=i, data=data)
+            {"project_id": project.pk, "uid": new_uid(), "kind": kind, "position": i, "data": data}
             for i, (kind, data) in enumerate(rows.object_documents(schema))
-        ]
+        ],
     )
 
 
-def _insert_many(objs: list[Any]) -> None:
-    """INSERT rows of one model with one ``executemany``: ``bulk_create`` compiles SQL for
-    every batch and prepares every value through its field, which made writing a big design
-    slower than reading it. Only JSON values need their field's preparation here; rows get
-    no primary key back (none of these is referred to by its id while importing)."""
-    if not objs:
+def _insert_many(model: type[models.Model], values: list[dict[str, Any]]) -> None:
+    """INSERT rows of ``model``, given as field values by attname, with one ``executemany``.
+
+    ``bulk_create`` builds a model instance per row, compiles SQL for every batch and prepares
+    every value through its field, which made writing a big design slower than reading it.
+    Here only JSON values are prepared, fields left out take their default, and rows get no
+    primary key back (tables' ids are read back by name)."""
+    if not values:
         return
-    meta = objs[0]._meta
+    meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    json_fields = {i for i, f in enumerate(fields) if isinstance(f, models.JSONField)}
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    attnames = [f.attname for f in fields]
+    # A default made by a call (a uid) is made per row; the others once.
+    generated = [f for f in fields if f.has_default() and callable(f.default)]
+    defaults = {f.attname: f.get_default() for f in fields if f not in generated}
+    row_values = operator.itemgetter(*(f.attname for f in fields))
+    json_fields = [(i, f) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    adapt_json = connection.ops.adapt_json_value
+    empty: dict[tuple[int, type], Any] = {}  # most JSON values are [] or {}: adapted once
     params = []
-    for obj in objs:
-        values = [getattr(obj, a) for a in attnames]
-        for i in json_fields:
-            values[i] = fields[i].get_db_prep_save(values[i], connection)
-        params.append(values)
+    for row in values:
+        if len(row) < len(fields):  # a row that gives every field (a column's) needs no default
+            row = {**defaults, **row}
+            for f in generated:
+                if f.attname not in row:
+                    row[f.attname] = f.get_default()
+        out = list(row_values(row))
+        for i, f in json_fields:
+            value = out[i]
+            if value is None:
+                continue
+            if value:
+                out[i] = adapt_json(value, f.encoder)  # type: ignore[attr-defined]
+            else:
+                key = (i, type(value))
+                if key not in empty:
+                    empty[key] = adapt_json(value, f.encoder)  # type: ignore[attr-defined]
+                out[i] = empty[key]
+        params.append(out)
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 

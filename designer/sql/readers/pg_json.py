@@ -4,9 +4,9 @@ and the mutable table a statement at a time builds up."""
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import cache
 from typing import Any
 
@@ -207,7 +207,7 @@ def print_sql(node: ast.Node) -> str:
     return str(SqlSyntaxStream()(node))
 
 
-_TEXT_CACHE: dict[Any, str] = {}
+_TEXT_CACHE: dict[bytes, str] = {}
 _TEXT_CACHE_LIMIT = 20000
 
 
@@ -215,12 +215,12 @@ def node_text(value: Any) -> str:
     """Canonical SQL text of a wrapped JSON node (what ``normalize_expr`` prints).
 
     Printing is the costly step of an import and the same expressions recur (``now()``,
-    ``0``, casts to one enum), so texts are cached by the node with its positions left out.
+    ``0``, casts to one enum), so texts are cached by the node (see ``_cache_key``).
     """
     fast = _nextval_text(value)
     if fast is not None:
         return fast
-    key = _strip_locations(value)
+    key = _cache_key(value)
     text = _TEXT_CACHE.get(key)
     if text is None:
         text = print_sql(_wrapped(value))
@@ -261,20 +261,19 @@ def struct_text(kind: str, data: dict[str, Any]) -> str:
     return print_sql(_build(kind, data))
 
 
-def _strip_locations(value: Any) -> Any:
-    """A hashable copy of a JSON tree without source positions: equal nodes, equal keys."""
-    if isinstance(value, dict):
-        return tuple((k, _strip_locations(v)) for k, v in value.items() if k != "location")
-    if isinstance(value, list):
-        return tuple(_strip_locations(v) for v in value)
-    return value
+def _cache_key(value: Any) -> bytes:
+    """A hashable copy of a JSON tree: its marshal bytes (version 2 writes no back-references,
+    so equal trees give equal bytes). ``import_postgres`` sets every source position to 0
+    before decoding, so the same expression at two places gives one key; any other tree is
+    still told apart correctly, only found in the cache less often."""
+    return marshal.dumps(value, 2)
 
 
-_TYPE_CACHE: dict[Any, str] = {}
+_TYPE_CACHE: dict[bytes, str] = {}
 
 
 def type_name_text(type_name: dict[str, Any]) -> str:
-    key = _strip_locations(type_name)
+    key = _cache_key(type_name)
     text = _TYPE_CACHE.get(key)
     if text is None:
         if len(_TYPE_CACHE) >= _TEXT_CACHE_LIMIT:
@@ -375,6 +374,9 @@ class TableBuilder:
         self.not_null_names: dict[str, str | None] = {}
 
     def column_index(self, name: str) -> int:
+        last = len(self.columns) - 1
+        if last >= 0 and self.columns[last].name == name:
+            return last  # a column's own NOT NULL and DEFAULT: not a scan per clause
         for i, c in enumerate(self.columns):
             if c.name == name:
                 return i
@@ -387,7 +389,9 @@ class TableBuilder:
 
     def update_column(self, name: str, **changes: Any) -> None:
         i = self.column_index(name)
-        self.columns[i] = replace(self.columns[i], **changes)
+        # dataclasses.replace, without looking up the fields on every call: a dump sets
+        # NOT NULL and DEFAULT on most columns, so this runs twice per column.
+        self.columns[i] = Column(**{**vars(self.columns[i]), **changes})
 
     def build(self) -> Table:
         return Table(

@@ -216,17 +216,20 @@ class TablesReader:
             column = self.partition_column(table, name)
         if coldef.get("collClause"):
             column = replace(column, collation=ref_name(strings(coldef["collClause"]["collname"])))
-        target = f"ALTER TABLE {qualify(table.schema, table.name)} ALTER COLUMN {quote_ident(name)}"
-        if coldef.get("storage_name"):
-            self.keep_as_statement(
-                f"Column {name}'s STORAGE",
-                f"{target} SET STORAGE {coldef['storage_name'].upper()}",
+        if coldef.get("storage_name") or coldef.get("compression"):
+            target = (
+                f"ALTER TABLE {qualify(table.schema, table.name)} ALTER COLUMN {quote_ident(name)}"
             )
-        if coldef.get("compression"):
-            self.keep_as_statement(
-                f"Column {name}'s COMPRESSION",
-                f"{target} SET COMPRESSION {quote_ident(coldef['compression'])}",
-            )
+            if coldef.get("storage_name"):
+                self.keep_as_statement(
+                    f"Column {name}'s STORAGE",
+                    f"{target} SET STORAGE {coldef['storage_name'].upper()}",
+                )
+            if coldef.get("compression"):
+                self.keep_as_statement(
+                    f"Column {name}'s COMPRESSION",
+                    f"{target} SET COMPRESSION {quote_ident(coldef['compression'])}",
+                )
         table.columns.append(column)
         last: tuple[str, int] | None = None
         for item in coldef.get("constraints") or ():

@@ -40,6 +40,7 @@ from designer.schema.pgnames import (
 from designer.schema.sqltext import qualify, quote_ident
 from designer.sql.ddl import export_order
 from designer.sql.dialects.postgres import POSTGRES
+from designer.sql.readers.gcpause import collector_paused
 from designer.sql.readers.pg_drops import DropsReader
 from designer.sql.readers.pg_json import (
     ERR_BINARY,
@@ -103,7 +104,12 @@ _DATA_KINDS = {
     "VacuumStmt": "VACUUM",
     "CheckPointStmt": "CHECKPOINT",
 }
+# A line that may start a psql meta-command or a COPY; a dump without any needs no blanking.
+_MAYBE_NON_SQL = re.compile(rb"\n[ \t\r\x0b\x0c]*(?:\\|copy\s)", re.IGNORECASE)
 _COPY_FROM_STDIN = re.compile(rb"^\s*COPY\s.*\bFROM\s+stdin\b.*;\s*$", re.IGNORECASE)
+# A node's position in the source ("stmt_location" is the statement's, kept). The model never
+# reads them, and set to 0 they let the printer's cache see one expression written twice as one.
+_NODE_LOCATION = re.compile(r'"location":-?\d+')
 _LEADING_NOISE = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
 
 
@@ -152,6 +158,8 @@ def _strip_non_sql(
     Returns the cleaned bytes, the skipped meta-commands and, per COPY statement line, how many
     data rows followed it.
     """
+    if not _MAYBE_NON_SQL.search(b"\n" + data):
+        return data, [], {}
     lines = data.split(b"\n")
     skipped: list[SkippedStatement] = []
     copy_rows: dict[int, int] = {}
@@ -226,8 +234,10 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
         self.raw_report: list[RawKept] = []
         self.warnings: list[ReportWarning] = []
         self.data_rows = 0
-        self.line = 0
-        self.text = ""
+        # the statement being read: where it is, and its line and text once asked for
+        self.at = (0, 0)
+        self._line: int | None = 0
+        self._text: str | None = ""
         self.handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "CreateStmt": self.create_table,
             "AlterTableStmt": self.alter_table,
@@ -298,10 +308,34 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
     # -- driver ----------------------------------------------------------------
     def run(self, stmts: list[dict[str, Any]]) -> None:
         for raw in stmts:
-            self.line, self.text = self.source.statement(
-                raw.get("stmt_location", 0), raw.get("stmt_len", 0)
-            )
+            self.at = (raw.get("stmt_location", 0), raw.get("stmt_len", 0))
+            self._line = self._text = None
             self.statement(raw["stmt"])
+
+    # A statement's line and text are found only for a warning, a skip or a raw statement:
+    # most statements of a dump need neither.
+    def _locate(self) -> None:
+        line, text = self.source.statement(*self.at)
+        if self._line is None:
+            self._line = line
+        if self._text is None:
+            self._text = text
+
+    @property
+    def line(self) -> int:
+        if self._line is None:
+            self._locate()
+        return self._line  # type: ignore[return-value]
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._locate()
+        return self._text  # type: ignore[return-value]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
 
     def statement(self, stmt: dict[str, Any]) -> None:
         ((kind, node),) = stmt.items()
@@ -410,8 +444,10 @@ class _Importer(TablesReader, ObjectsReader, RenamesReader, DropsReader):
                 continue
             for column in table.columns:
                 name = table.not_null_names.get(column.name)
+                if name is None or not table.not_null(column):
+                    continue
                 default = make_object_name(table.name, column.name, "not_null")
-                if not table.not_null(column) or name is None or name == default:
+                if name == default:
                     continue
                 sql = (
                     f"ALTER TABLE {qualify(table.schema, table.name)} RENAME CONSTRAINT "
@@ -505,16 +541,22 @@ def import_postgres(text: str | bytes, *, source_name: str = "<input>") -> Impor
     Raises ``SchemaImportError`` (naming the line and the statement) for text PostgreSQL
     cannot parse, for binary input and for input without any SQL statement.
     """
+    with collector_paused():
+        return _import_postgres(text, source_name)
+
+
+def _import_postgres(text: str | bytes, source_name: str) -> ImportResult:
     text = _decode(text)
     data = text.encode("utf-8")
     cleaned, meta_skipped, copy_rows = _strip_non_sql(data)
     cleaned_text = cleaned.decode("utf-8")
     try:
-        parsed = json.loads(pglast.parser.parse_sql_json(cleaned_text))
+        tree = pglast.parser.parse_sql_json(cleaned_text)
     except pglast.parser.ParseError as exc:
         message = exc.args[0]
         position = exc.args[1] if len(exc.args) > 1 else None
         raise _parse_error(cleaned_text, message, position) from None
+    parsed = json.loads(_NODE_LOCATION.sub('"location":0', tree))
     stmts = parsed.get("stmts") or []
     if not stmts:
         raise SchemaImportError(ERR_EMPTY)

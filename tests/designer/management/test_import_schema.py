@@ -73,3 +73,40 @@ def test_a_live_import_error_never_shows_the_password():
         )
     assert "s3cret" not in str(info.value)
     assert not Project.objects.filter(slug="x").exists()
+
+
+def test_tables_of_one_name_in_two_schemas_keep_their_own_columns_keys_and_indexes(tmp_path):
+    """Rows are written in bulk and tables' ids read back by qualified name: each column, key
+    and index must land on its own table, and the same expression at two places reads once."""
+    sql = tmp_path / "two.sql"
+    sql.write_text(
+        "CREATE SCHEMA sales;\n"
+        "CREATE TABLE sales.item (id bigint PRIMARY KEY, price numeric DEFAULT 0 NOT NULL,\n"
+        "  CONSTRAINT price_positive CHECK (price >= 0));\n"
+        "CREATE TABLE public.item (code text NOT NULL DEFAULT 'x', id bigint);\n"
+        "ALTER TABLE ONLY public.item ADD CONSTRAINT item_fk FOREIGN KEY (id)\n"
+        "  REFERENCES sales.item(id) ON DELETE CASCADE;\n"
+        "CREATE INDEX item_code_idx ON public.item USING btree (lower(code));\n"
+        "CREATE INDEX item_price_idx ON sales.item USING btree (lower(price::text));\n"
+    )
+    call_command("import_schema", "two", str(sql), "--create")
+    schema = project_schema(Project.objects.get(slug="two"))
+    sales = schema.table("item", "sales")
+    public = schema.table("item", "public")
+    assert sales is not None and public is not None
+    assert [(c.name, c.default, c.nullable) for c in sales.columns] == [
+        ("id", None, True),  # NOT NULL through the primary key
+        ("price", "0", False),
+    ]
+    assert [(c.name, c.default, c.nullable) for c in public.columns] == [
+        ("code", "'x'", False),
+        ("id", None, True),
+    ]
+    assert sales.primary_key is not None and sales.primary_key.columns == ("id",)
+    assert [c.expression for c in sales.checks] == ["price >= 0"]
+    assert [(f.ref_schema, f.ref_table, f.on_delete) for f in public.foreign_keys] == [
+        ("sales", "item", "CASCADE")
+    ]
+    assert [i.name for i in public.indexes] == ["item_code_idx"]
+    assert [i.name for i in sales.indexes] == ["item_price_idx"]
+    assert not public.checks and public.primary_key is None
