@@ -86,9 +86,9 @@ from designer.schema.model import (
 )
 from designer.schema.pgnames import (
     default_check_name,
+    default_exclusion_name,
     default_key_name,
     identity_sequence_name,
-    make_object_name,
 )
 from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident
 
@@ -148,8 +148,13 @@ def _named(table: Table) -> Table:
             for c in table.checks
         ),
         excludes=tuple(
-            e if e.name else replace(e, name=make_object_name(table.name, None, "excl"))
-            for e in table.excludes
+            x
+            if x.name
+            else replace(
+                x,
+                name=default_exclusion_name(table.name, (e.expression for e in x.elements)),
+            )
+            for x in table.excludes
         ),
     )
 

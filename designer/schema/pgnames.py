@@ -106,6 +106,13 @@ def default_key_name(table: str, columns: Iterable[str], label: str) -> str:
     return make_object_name(table, name_addition(columns), label)
 
 
+def default_exclusion_name(table: str, expressions: Iterable[str]) -> str:
+    """The name PostgreSQL gives an unnamed exclusion constraint: its index's name,
+    ``t_room_during_excl`` (each element named as an index column: ``lower``, ``expr``)."""
+    columns = index_column_names(index_element_name(e) for e in expressions)
+    return make_object_name(table, name_addition(columns), "excl")
+
+
 def identity_sequence_name(table: str, column: str) -> str:
     """The name PostgreSQL gives the sequence of a serial or identity column."""
     return make_object_name(table, column, "seq")
@@ -131,6 +138,7 @@ __all__ = [
     "NAMEDATALEN",
     "clip",
     "default_check_name",
+    "default_exclusion_name",
     "default_key_name",
     "expression_columns",
     "identity_sequence_name",

@@ -7,6 +7,7 @@ from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from designer.migrate import changes as ch
@@ -183,3 +184,21 @@ def test_every_change_reverses_to_its_inverse() -> None:
                 # A view dropped only to be rebuilt comes back as a plain drop.
                 change = ch.DropView(change.view)
             assert change.reverse().reverse() == change, change
+
+
+def test_an_unnamed_exclusion_is_dropped_by_the_name_postgresql_gave_it(pg_db: str) -> None:
+    before_sql = (
+        "CREATE TABLE booking (room int4range, during tsrange,"
+        " EXCLUDE USING gist (room WITH &&, during WITH &&),"
+        " EXCLUDE USING gist ((room * room) WITH &&));"
+    )
+    before = schema_from_sql(before_sql)
+    table = before.tables[0]
+    after = before.with_table(replace(table, excludes=()))
+    drops = [c for c in diff(before, after) if isinstance(c, ch.DropExclusion)]
+    names = sorted(c.exclusion.name or "" for c in drops)
+    assert names == ["booking_expr_excl", "booking_room_during_excl"]
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute(before_sql)
+        for name in names:  # the names PostgreSQL chose: each drop finds its constraint
+            conn.execute(f"ALTER TABLE booking DROP CONSTRAINT {name}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from designer.schema.model import Column, Table
 from designer.schema.pgnames import (
     default_check_name,
+    default_exclusion_name,
     default_key_name,
     identity_sequence_name,
     index_column_names,
@@ -59,3 +60,8 @@ def test_check_names_mention_a_column_only_when_exactly_one_is_used() -> None:
     assert default_check_name(table, "a > 0") == "t_a_check"
     assert default_check_name(table, "a > b") == "t_check"
     assert default_check_name(table, "now() > '2020-01-01'") == "t_check"
+
+
+def test_exclusion_names_list_their_elements_like_index_names() -> None:
+    assert default_exclusion_name("booking", ["room", "during"]) == "booking_room_during_excl"
+    assert default_exclusion_name("t", ["lower(name)", "(a + b)"]) == "t_lower_expr_excl"
