@@ -148,12 +148,7 @@ def _named(table: Table) -> Table:
             for c in table.checks
         ),
         excludes=tuple(
-            x
-            if x.name
-            else replace(
-                x,
-                name=default_exclusion_name(table.name, (e.expression for e in x.elements)),
-            )
+            x if x.name else replace(x, name=default_exclusion_name(table, x))
             for x in table.excludes
         ),
     )

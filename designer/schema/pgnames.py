@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from designer.schema.model import Table
+from designer.schema.model import ExcludeConstraint, Table
 from designer.schema.pgtree import nodes, parse_expression
 
 NAMEDATALEN = 64
@@ -106,11 +106,15 @@ def default_key_name(table: str, columns: Iterable[str], label: str) -> str:
     return make_object_name(table, name_addition(columns), label)
 
 
-def default_exclusion_name(table: str, expressions: Iterable[str]) -> str:
+def default_exclusion_name(table: Table, exclusion: ExcludeConstraint) -> str:
     """The name PostgreSQL gives an unnamed exclusion constraint: its index's name,
-    ``t_room_during_excl`` (each element named as an index column: ``lower``, ``expr``)."""
-    columns = index_column_names(index_element_name(e) for e in expressions)
-    return make_object_name(table, name_addition(columns), "excl")
+    ``t_room_during_excl``, each element named as an index column (a column by its name, an
+    expression ``lower`` or ``expr``). The model holds a column element as the bare name."""
+    columns = index_column_names(
+        e.expression if e.expression in table.column_names else index_element_name(e.expression)
+        for e in exclusion.elements
+    )
+    return make_object_name(table.name, name_addition(columns), "excl")
 
 
 def identity_sequence_name(table: str, column: str) -> str:

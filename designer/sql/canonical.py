@@ -39,9 +39,8 @@ from designer.schema.model import (
 )
 from designer.schema.pgnames import (
     default_check_name,
+    default_exclusion_name,
     identity_sequence_name,
-    index_column_names,
-    index_element_name,
     make_object_name,
     name_addition,
 )
@@ -302,8 +301,7 @@ def _canonical_table(table: Table, schema: Schema) -> Table:
     excludes: list[ExcludeConstraint] = []
     for ex in t.excludes:
         if ex.name is None:
-            cols = index_column_names(index_element_name(e.expression) for e in ex.elements)
-            ex = replace(ex, name=make_object_name(t.name, name_addition(cols), "excl"))
+            ex = replace(ex, name=default_exclusion_name(t, ex))
         excludes.append(ex)
     inherits = tuple(p if "." in p else f"{model.DEFAULT_SCHEMA}.{p}" for p in t.inherits)
     return replace(

@@ -6,7 +6,7 @@ What PostgreSQL itself chooses is proven against a real server in
 
 from __future__ import annotations
 
-from designer.schema.model import Column, Table
+from designer.schema.model import Column, ExcludeConstraint, ExcludeElement, Table
 from designer.schema.pgnames import (
     default_check_name,
     default_exclusion_name,
@@ -63,5 +63,11 @@ def test_check_names_mention_a_column_only_when_exactly_one_is_used() -> None:
 
 
 def test_exclusion_names_list_their_elements_like_index_names() -> None:
-    assert default_exclusion_name("booking", ["room", "during"]) == "booking_room_during_excl"
-    assert default_exclusion_name("t", ["lower(name)", "(a + b)"]) == "t_lower_expr_excl"
+    booking = Table("booking", columns=(Column("order", "int4range"), Column("name", "text")))
+    by_columns = ExcludeConstraint((ExcludeElement("order", "&&"), ExcludeElement("name", "=")))
+    by_expressions = ExcludeConstraint(
+        (ExcludeElement("lower(name)", "="), ExcludeElement("(a + b)", "="))
+    )
+    # a column element is held as the bare name, a reserved word too
+    assert default_exclusion_name(booking, by_columns) == "booking_order_name_excl"
+    assert default_exclusion_name(booking, by_expressions) == "booking_lower_expr_excl"
