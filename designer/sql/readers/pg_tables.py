@@ -461,8 +461,8 @@ class TablesReader:
             for pair in con.get("exclusions") or ():
                 elem_json, ops = pair["List"]["items"]
                 elem = elem_json["IndexElem"]
-                if elem.get("name"):
-                    expression = quote_ident(elem["name"])
+                if elem.get("name"):  # a column: the bare name, as the model holds it
+                    expression = elem["name"]
                 else:
                     expression = f"({self.expr(elem['expr'])})"
                 opclass = elem.get("opclass")
