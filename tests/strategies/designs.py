@@ -28,6 +28,9 @@ from designer.schema.model import (
     Column,
     Domain,
     EnumType,
+    ExcludeConstraint,
+    ExcludeElement,
+    Extension,
     ForeignKey,
     Index,
     IndexPart,
@@ -105,7 +108,11 @@ TYPES: tuple[TypeSpec, ...] = (
     TypeSpec(DOMAIN_TYPE, ("1",), integer=True),
     TypeSpec("smallint", ("7",), integer=True),
 )
-SPEC = {t.type: t for t in TYPES}
+# Types of columns drawn apart from TYPES: an extension's type, and a range for EXCLUDE.
+CITEXT = TypeSpec("citext", ("'x'::citext",), text=True)
+RANGE = TypeSpec("int4range", (), key=False)
+SPEC = {t.type: t for t in (*TYPES, CITEXT, RANGE)}
+EXTENSIONS = ("btree_gist", "citext")  # trusted: a database owner may create them
 COMMENTS = ("A comment", 'It\'s ünïcode -- with $$ and \\ and "quotes"\nand a line')
 
 
@@ -138,11 +145,14 @@ def _column(draw: st.DrawFn, name: str, *, key: bool = False) -> Column:
     spec = draw(st.sampled_from([t for t in TYPES if t.key or not key]))
     default = draw(st.none() | st.sampled_from(spec.defaults).map(_expr)) if spec.defaults else None
     comment = draw(st.none() | st.sampled_from(COMMENTS))
+    # "C" and "POSIX" ship with every server; a key column's index follows its collation
+    collation = draw(st.sampled_from((None, None, "C", "POSIX"))) if spec.text else None
     return Column(
         name=name,
         type=spec.type,
         nullable=not key and draw(st.booleans()),
         default=default,
+        collation=collation,
         comment=comment,
     )
 
@@ -162,7 +172,13 @@ class Namer:
 
 @st.composite
 def _table(
-    draw: st.DrawFn, name: str, schema: str, earlier: list[Table], namer: Namer, tid: str
+    draw: st.DrawFn,
+    name: str,
+    schema: str,
+    earlier: list[Table],
+    namer: Namer,
+    tid: str,
+    extensions: frozenset[str] = frozenset(),
 ) -> Table:
     n_cols = draw(st.integers(1, 5))
     names = _unique_names(draw, n_cols)
@@ -205,10 +221,15 @@ def _table(
                 ref_columns=target.primary_key.columns,
                 name=namer("fk"),
                 on_delete=draw(st.sampled_from(("NO ACTION", "CASCADE", "SET NULL"))),
+                **draw(_deferrable()),
             )
         )
-    table = replace(table, columns=tuple(columns), foreign_keys=tuple(fks))
-    keyable = [c for c in columns if SPEC.get(c.type, TYPES[0]).key and c.name not in pk_cols]
+    columns += draw(_extra_columns(columns, extensions))
+    excludes = draw(_excludes(columns, namer, extensions))
+    table = replace(
+        table, columns=tuple(columns), foreign_keys=tuple(fks), excludes=tuple(excludes)
+    )
+    keyable = [c for c in columns if SPEC[c.type].key and c.name not in pk_cols]
     uniques: list[UniqueConstraint] = []
     if keyable and draw(st.booleans()):
         cols = draw(st.lists(st.sampled_from(keyable), min_size=1, max_size=4, unique=True))
@@ -217,18 +238,19 @@ def _table(
                 columns=tuple(c.name for c in cols),
                 name=namer("uq"),
                 nulls_not_distinct=draw(st.booleans()),
+                **draw(_deferrable()),
             )
         )
     checks = [
         CheckConstraint(_positive(c), name=namer("ck"))
         for c in columns
-        if SPEC.get(c.type, TYPES[0]).integer and c.default != "0" and draw(st.booleans())
+        if SPEC[c.type].integer and c.default != "0" and draw(st.booleans())
     ]
     indexes: list[Index] = []
     for _ in range(draw(st.integers(0, 2))):
         kind = draw(st.sampled_from(("plain", "partial", "expression", "unique")))
         col = draw(st.sampled_from(keyable or [c for c in columns if SPEC[c.type].key] or columns))
-        if not SPEC.get(col.type, TYPES[0]).key:
+        if not SPEC[col.type].key:
             continue
         ident = quote_ident(col.name)
         if kind == "expression" and SPEC[col.type].text:
@@ -252,11 +274,15 @@ def _table(
     rls = draw(st.booleans()) and draw(st.booleans())
     policies = ()
     if rls:
+        # a policy may read a column, so a rename of it has something to carry along
+        using = draw(
+            st.sampled_from(["true", *(f"{quote_ident(c.name)} IS NOT NULL" for c in columns)])
+        )
         policies = (
             Policy(
                 name=namer("policy"),
                 command=draw(st.sampled_from(("ALL", "SELECT", "UPDATE"))),
-                using=_expr("true"),
+                using=_expr(using),
             ),
         )
     return replace(
@@ -272,20 +298,74 @@ def _table(
     )
 
 
-def _partitioned(schema: str, name: str, namer: Namer) -> tuple[Table, ...]:
+@st.composite
+def _deferrable(draw: st.DrawFn) -> dict[str, bool]:
+    deferrable = draw(st.booleans()) and draw(st.booleans())
+    return {"deferrable": deferrable, "initially_deferred": deferrable and draw(st.booleans())}
+
+
+@st.composite
+def _extra_columns(
+    draw: st.DrawFn, columns: list[Column], extensions: frozenset[str]
+) -> list[Column]:
+    """A stored generated column over an integer one, and a column of an extension's type."""
+    extra: list[Column] = []
+    sources = [c for c in columns if c.type in ("integer", "bigint")]
+    if sources and draw(st.booleans()):
+        source = draw(st.sampled_from(sources))
+        (name,) = _unique_names(draw, 1, [c.name for c in columns])
+        expression = draw(st.sampled_from(("{} * 2", "{} + 1"))).format(quote_ident(source.name))
+        extra.append(Column(name, source.type, generated=_expr(expression)))
+    if "citext" in extensions and draw(st.booleans()):
+        (name,) = _unique_names(draw, 1, [c.name for c in (*columns, *extra)])
+        default = draw(st.none() | st.sampled_from(CITEXT.defaults).map(_expr))
+        extra.append(Column(name, CITEXT.type, default=default))
+    return extra
+
+
+@st.composite
+def _excludes(
+    draw: st.DrawFn, columns: list[Column], namer: Namer, extensions: frozenset[str]
+) -> list[ExcludeConstraint]:
+    """An exclusion constraint over a range column added for it (``&&``), with an equal
+    scalar before it when btree_gist is there; unnamed half the time, as users write them."""
+    if not (draw(st.booleans()) and draw(st.booleans())):
+        return []
+    (name,) = _unique_names(draw, 1, [c.name for c in columns])
+    columns.append(Column(name, RANGE.type))
+    elements = [ExcludeElement(name, "&&")]
+    scalars = [c for c in columns if c.type in ("integer", "bigint", "text") and not c.generated]
+    if "btree_gist" in extensions and scalars and draw(st.booleans()):
+        elements.insert(0, ExcludeElement(draw(st.sampled_from(scalars)).name, "="))
+    return [
+        ExcludeConstraint(
+            elements=tuple(elements),
+            method="gist",
+            name=draw(st.none() | st.just(namer("ex"))),
+            **draw(_deferrable()),
+        )
+    ]
+
+
+def _partitioned(schema: str, name: str, strategy: str) -> tuple[Table, ...]:
+    """A table partitioned by RANGE (dates) or LIST (text), a bounded and a default partition."""
+    key, key_type, bound = (
+        ("at", "date", "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')")
+        if strategy == "RANGE"
+        else ("kind", "text", "FOR VALUES IN ('a', 'b')")
+    )
     parent = Table(
         name=name,
         schema=schema,
         columns=(
             Column("id", "bigint", nullable=False),
-            Column("at", "date", nullable=False),
+            Column(key, key_type, nullable=False),
             Column("note", "text"),
         ),
-        primary_key=PrimaryKey(columns=("id", "at")),
-        partitioning=Partitioning(strategy="RANGE", key="at"),
+        primary_key=PrimaryKey(columns=("id", key)),
+        partitioning=Partitioning(strategy="RANGE" if strategy == "RANGE" else "LIST", key=key),
         id=f"part:{name}",
     )
-    bound = "FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"
     return (
         parent,
         Table(
@@ -307,14 +387,15 @@ def _partitioned(schema: str, name: str, namer: Namer) -> tuple[Table, ...]:
 def designs(draw: st.DrawFn, *, max_tables: int = 4, partitions: bool = True) -> Schema:
     """A random valid design (see the module docstring)."""
     namer = Namer()
+    extensions = frozenset(draw(st.sets(st.sampled_from(EXTENSIONS))))
     n_tables = draw(st.integers(1, max_tables))
     table_names = _unique_names(draw, n_tables, (ENUM, DOMAIN))
     tables: list[Table] = []
     for i, name in enumerate(table_names):
         schema = draw(st.sampled_from(("public", "public", OTHER_SCHEMA)))
-        tables.append(draw(_table(name, schema, tables, namer, f"t{i}")))
+        tables.append(draw(_table(name, schema, tables, namer, f"t{i}", extensions)))
     if partitions and draw(st.booleans()):
-        tables += _partitioned("public", "events", namer)
+        tables += _partitioned("public", "events", draw(st.sampled_from(("RANGE", "LIST"))))
     views: list[View] = []
     for table in draw(st.lists(st.sampled_from(tables[:n_tables]), max_size=2, unique=True)):
         cols = draw(st.lists(st.sampled_from(table.columns), min_size=1, max_size=3, unique=True))
@@ -325,11 +406,20 @@ def designs(draw: st.DrawFn, *, max_tables: int = 4, partitions: bool = True) ->
             if table.schema == "public"
             else qualify(table.schema, table.name)
         )
+        materialized = draw(st.booleans())
+        indexed = [c for c in cols if SPEC[c.type].key]
+        indexes = (
+            (Index(name=namer("mvix"), parts=(IndexPart(column=indexed[0].name),)),)
+            if materialized and indexed and draw(st.booleans())
+            else ()
+        )
         views.append(
             View(
                 name=namer("view"),
                 schema=table.schema,
                 query=normalize_query(f"SELECT {select} FROM {source}"),
+                materialized=materialized,
+                indexes=indexes,
                 comment=draw(st.none() | st.sampled_from(COMMENTS)),
             )
         )
@@ -351,6 +441,7 @@ def designs(draw: st.DrawFn, *, max_tables: int = 4, partitions: bool = True) ->
         ),
         sequences=sequences,
         views=tuple(views),
+        extensions=tuple(Extension(name) for name in sorted(extensions)),
         schemas=tuple(sorted(used_schemas)),
     )
 
@@ -380,6 +471,8 @@ def _used(schema: Schema, table: Table, column: str) -> bool:
         i.where for i in table.indexes
     ]
     texts += [v.query for v in schema.views]
+    texts += [e.expression for x in table.excludes for e in x.elements]
+    texts += [c.generated for c in table.columns] + [p.using for p in table.policies]
     if table.partitioning:
         texts.append(table.partitioning.key)
     if any(_mentions(t, column) for t in texts):
