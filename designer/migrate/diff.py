@@ -79,7 +79,9 @@ from designer.schema.model import (
     DEFAULT_SCHEMA,
     Column,
     EnumType,
+    ExcludeElement,
     Index,
+    IndexPart,
     Schema,
     Table,
     View,
@@ -90,7 +92,7 @@ from designer.schema.pgnames import (
     default_key_name,
     identity_sequence_name,
 )
-from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident
+from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident, rename_columns
 
 __all__ = [
     "diff",
@@ -323,13 +325,17 @@ def _constraint_changes(
 def _index_changes(schema: str, table: str, old: Table, new: Table) -> list[Change]:
     pairs, gone, added = match(old.indexes, new.indexes, lambda i: i.name)
     out: list[Change] = []
+    partitioned = new.partitioning is not None
 
     def same(a: Index, b: Index) -> bool:
         return replace(a, name="", comment=None) == replace(b, name="", comment=None)
 
     for o, n in pairs:
         if not same(o, n):
-            out += [DropIndex(schema, table, o), AddIndex(schema, table, n)]
+            out += [
+                DropIndex(schema, table, o, partitioned),
+                AddIndex(schema, table, n, partitioned),
+            ]
             continue
         if o.name != n.name:
             out.append(RenameIndex(schema, table, o.name, n.name))
@@ -341,8 +347,8 @@ def _index_changes(schema: str, table: str, old: Table, new: Table) -> list[Chan
             added.remove(n)
             out.append(RenameIndex(schema, table, twin.name, n.name))
             out += _comment("INDEX", qualify(schema, n.name), twin.comment, n.comment)
-    out += [DropIndex(schema, table, o) for o in gone]
-    out += [AddIndex(schema, table, n) for n in added]
+    out += [DropIndex(schema, table, o, partitioned) for o in gone]
+    out += [AddIndex(schema, table, n, partitioned) for n in added]
     return out
 
 
@@ -351,7 +357,8 @@ def _renamed(
     columns: Mapping[str, str],
     moved: Mapping[tuple[str, str], tuple[str, Mapping[str, str]]],
 ) -> Table:
-    """``table``'s keys, indexes and foreign keys with renamed tables and columns applied."""
+    """``table``'s keys, constraints, indexes and policies with renamed tables and columns
+    applied, in names and in expressions alike: PostgreSQL carries a rename into both."""
 
     def cols(names: tuple[str, ...], mapping: Mapping[str, str] = columns) -> tuple[str, ...]:
         return tuple(mapping.get(c, c) for c in names)
@@ -363,9 +370,38 @@ def _renamed(
         if target is not None:
             fk = replace(fk, ref_table=target[0], ref_columns=cols(fk.ref_columns, target[1]))
         fks.append(fk)
+
+    def expr(text: str | None) -> str | None:
+        return rename_columns(text, columns) if text is not None else None
+
+    def part(p: IndexPart) -> IndexPart:
+        if p.column is not None:
+            return replace(p, column=columns.get(p.column, p.column))
+        return replace(p, expression=expr(p.expression))
+
+    def element(e: ExcludeElement) -> ExcludeElement:
+        if e.expression in table.column_names:  # a column, held as its bare name
+            return replace(e, expression=columns.get(e.expression, e.expression))
+        return replace(e, expression=rename_columns(e.expression, columns))
+
     pk = table.primary_key
     return replace(
         table,
+        checks=tuple(
+            replace(c, expression=rename_columns(c.expression, columns)) for c in table.checks
+        ),
+        excludes=tuple(
+            replace(
+                x,
+                elements=tuple(element(e) for e in x.elements),
+                include=cols(x.include),
+                where=expr(x.where),
+            )
+            for x in table.excludes
+        ),
+        policies=tuple(
+            replace(p, using=expr(p.using), with_check=expr(p.with_check)) for p in table.policies
+        ),
         primary_key=replace(pk, columns=cols(pk.columns), include=cols(pk.include)) if pk else None,
         uniques=tuple(
             replace(u, columns=cols(u.columns), include=cols(u.include)) for u in table.uniques
@@ -374,11 +410,9 @@ def _renamed(
         indexes=tuple(
             replace(
                 i,
-                parts=tuple(
-                    replace(p, column=columns.get(p.column, p.column)) if p.column else p
-                    for p in i.parts
-                ),
+                parts=tuple(part(p) for p in i.parts),
                 include=cols(i.include),
+                where=expr(i.where),
             )
             for i in table.indexes
         ),
@@ -418,11 +452,14 @@ def _table_changes(
     if kept_old != kept_new:
         out.append(ManualChange(MANUAL_COLUMN_ORDER.format(table=f"{schema}.{name}")))
     out += [AddColumn(schema, name, c) for c in added]
+    column_renames = {o.name: n.name for o, n in pairs if o.name != n.name}
     for o, n in pairs:
+        if o.generated is not None:  # a generated column follows the columns it reads
+            o = replace(o, generated=rename_columns(o.generated, column_renames))
         out += _column_changes(schema, name, o, n)
 
     # PostgreSQL carries renames into keys and indexes: compare them under the new names.
-    old = _renamed(old, {o.name: n.name for o, n in pairs}, moved)
+    old = _renamed(old, column_renames, moved)
     drops: list[Change] = []
     if old.primary_key != new.primary_key:
         if old.primary_key and new.primary_key and _same_but_name(old.primary_key, new.primary_key):

@@ -99,7 +99,7 @@ ONE_CALL: dict[type[Change], Callable[[Any, PlanContext], str | list[str]]] = {
         c.schema, c.table, c.old_name, c.new_name
     ),
     ch.DropIndex: lambda c, ctx: ctx.d.drop_index(
-        c.schema, c.index.name, concurrently=not ctx.is_new(c)
+        c.schema, c.index.name, concurrently=not (ctx.is_new(c) or c.partitioned)
     ),
     ch.RenameIndex: lambda c, ctx: ctx.d.rename_index(c.schema, c.old_name, c.new_name),
     ch.AddView: lambda c, ctx: ctx.d.create_view_complete(c.view, ctx.sql),
@@ -228,8 +228,9 @@ def _(c: ch.AddIndex, ctx: PlanContext) -> list[str]:
     # On a table in use the index is built without blocking writes; IF NOT EXISTS makes a
     # re-run after a partial failure skip the finished ones.
     busy = not ctx.is_new(c)
+    concurrently = busy and not c.partitioned
     index = ctx.d.create_index(
-        c.schema, c.table, c.index, ctx.sql, concurrently=busy, if_not_exists=busy
+        c.schema, c.table, c.index, ctx.sql, concurrently=concurrently, if_not_exists=busy
     )
     return [index, *ctx.d.index_comments(c.schema, (c.index,), ctx.sql)]
 

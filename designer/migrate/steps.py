@@ -82,6 +82,10 @@ RISK_RECREATE_ENUM = (
     "Rebuilds the type and rewrites every column using it under ACCESS EXCLUSIVE; rows holding"
     " a removed value make it fail."
 )
+RISK_PARTITIONED_INDEX = (
+    "PostgreSQL builds and drops a partitioned table's index only while holding the lock"
+    " (no CONCURRENTLY): writes to every partition wait until it is done."
+)
 RISK_EXCLUSION = "Builds the exclusion index while holding the lock: no concurrent variant exists."
 RISK_ADD_REWRITE = (
     "Adding an identity, serial or stored generated column rewrites the table under ACCESS"
@@ -586,6 +590,8 @@ def _add_then_validate(
 def _(c: ch.AddIndex, ctx: PlanContext) -> StepList:
     if ctx.is_new(c):
         return simple(Stage.INDEXES, c, ctx)
+    if c.partitioned:
+        return simple(Stage.INDEXES, c, ctx, long=True, risks=(RISK_PARTITIONED_INDEX,))
     return [concurrently(Stage.INDEXES, c, ctx, sql(c, ctx), sql(c.reverse(), ctx), scans=True)]
 
 
@@ -593,4 +599,6 @@ def _(c: ch.AddIndex, ctx: PlanContext) -> StepList:
 def _(c: ch.DropIndex, ctx: PlanContext) -> StepList:
     replaced = ("index", c.schema, c.index.name) in ctx.replaced
     stage = Stage.REPLACE_DROPS if replaced else Stage.DROP_CONSTRAINTS
+    if c.partitioned:
+        return simple(stage, c, ctx, risks=(RISK_PARTITIONED_INDEX,))
     return [concurrently(stage, c, ctx, sql(c, ctx), sql(c.reverse(), ctx))]

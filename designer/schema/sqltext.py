@@ -5,12 +5,14 @@ PostgreSQL's own parser."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pglast
 from pglast import ast, keywords
 from pglast.printers import node_printer
 from pglast.stream import RawStream
+from pglast.visitors import Visitor
 
 MAX_IDENTIFIER_BYTES = 63
 _SIMPLE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*\Z")
@@ -317,6 +319,34 @@ def normalize_expr(text: str) -> str:
     ):
         raise SqlTextError(f"“{text}” is not a single SQL expression.")
     return str(RawStream()(targets[0].val))
+
+
+def rename_columns(expression: str, renames: Mapping[str, str]) -> str:
+    """``expression`` (normalised) with its column references renamed (old -> new name), as
+    PostgreSQL carries a RENAME COLUMN into the CHECKs, indexes and policies that use it."""
+    if not renames:
+        return expression
+    target = _parse(f"SELECT {expression}", "PostgreSQL cannot parse the expression: ")[0]
+    node = target.stmt.targetList[0].val  # type: ignore[union-attr]
+    _ColumnRenamer(renames)(node)
+    return str(RawStream()(node))
+
+
+def rename_query_columns(stmt: ast.Node, renames: Mapping[str, str]) -> str:
+    """A parsed query (``stmt``) printed with its column references renamed (old -> new)."""
+    _ColumnRenamer(renames)(stmt)
+    return str(RawStream()(stmt))
+
+
+class _ColumnRenamer(Visitor):
+    def __init__(self, renames: Mapping[str, str]) -> None:
+        self.renames = renames
+
+    def visit_ColumnRef(self, ancestors: object, node: ast.ColumnRef) -> None:
+        fields = node.fields or ()
+        last = fields[-1] if fields else None
+        if isinstance(last, ast.String) and last.sval is not None and last.sval in self.renames:
+            node.fields = (*fields[:-1], ast.String(self.renames[last.sval]))
 
 
 def normalize_query(text: str) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from fixtures.services import missing_service
-from hypothesis import given, note, settings
+from hypothesis import Phase, given, note, settings
 from hypothesis import strategies as st
 from strategies.designs import changed_designs, designs
 from strategies.mariadb import mariadb_designs
@@ -53,7 +53,12 @@ def examples(n: int) -> settings:
     """``n`` examples in the suite; a fuzz run (scripts/fuzz.sh) takes FUZZ_EXAMPLES (default
     ten times ``n``) per property in each round, with a new seed each round."""
     if FUZZ:
-        return settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", n * 10)))
+        # FUZZ_SHRINK=0 reports the first failing example as drawn: exploring, not minimising
+        shrink = os.environ.get("FUZZ_SHRINK", "1") != "0"
+        return settings(
+            max_examples=int(os.environ.get("FUZZ_EXAMPLES", n * 10)),
+            phases=None if shrink else (Phase.explicit, Phase.reuse, Phase.generate),
+        )
     return settings(max_examples=n)
 
 
@@ -100,7 +105,7 @@ def test_export_imports_back_to_the_design(design: Schema) -> None:
 
 @st.composite
 def design_pairs(draw: st.DrawFn) -> tuple[Schema, Schema, tuple[str, ...]]:
-    before = draw(designs(max_tables=3, partitions=False))
+    before = draw(designs(max_tables=3))
     after, edits = draw(changed_designs(before))
     return before, after, edits
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+import pglast
 from hypothesis import strategies as st
+from pglast import ast
 
 from designer.schema.model import (
     CheckConstraint,
@@ -44,7 +46,14 @@ from designer.schema.model import (
     UniqueConstraint,
     View,
 )
-from designer.schema.sqltext import normalize_expr, normalize_query, qualify, quote_ident
+from designer.schema.sqltext import (
+    normalize_expr,
+    normalize_query,
+    qualify,
+    quote_ident,
+    rename_columns,
+    rename_query_columns,
+)
 
 OTHER_SCHEMA = "Sales Dept"
 # Plain names first: hypothesis shrinks towards the start of a list.
@@ -492,6 +501,10 @@ def _plain_tables(schema: Schema) -> list[Table]:
     ]
 
 
+def _partitioned_parents(schema: Schema) -> list[Table]:
+    return [t for t in schema.tables if t.partitioning is not None]
+
+
 def _in_views(schema: Schema, table: Table) -> bool:
     return any(_mentions(v.query, table.name) for v in schema.views)
 
@@ -513,7 +526,8 @@ def _with_columns(schema: Schema, table: Table, columns: Iterable[Column]) -> Sc
 
 
 def add_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
-    table = draw(st.sampled_from(_plain_tables(schema)))
+    """A new column, also on a partitioned table (its partitions get it too)."""
+    table = draw(st.sampled_from(_plain_tables(schema) + _partitioned_parents(schema)))
     (name,) = _unique_names(draw, 1, table.column_names)
     column = draw(_column(name))
     if not column.nullable and column.default is None:
@@ -540,6 +554,97 @@ def rename_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | Non
     (new,) = _unique_names(draw, 1, table.column_names)
     columns = [replace(c, name=new) if c is old else c for c in table.columns]
     return _with_columns(schema, table, columns)
+
+
+def _view_after_rename(query: str, table: Table, old: str, new: str) -> str:
+    """A view over ``table`` as PostgreSQL keeps it when ``old`` is renamed ``new``: it reads
+    the new name and still shows the old one (``SELECT new AS old``)."""
+    stmt = pglast.parse_sql(query)[0].stmt
+    if not any(r.relname == table.name for r in _range_vars(stmt)):
+        return query
+    for target in stmt.targetList or ():  # type: ignore[union-attr]
+        ref = target.val
+        if isinstance(ref, ast.ColumnRef) and getattr(ref.fields[-1], "sval", None) == old:
+            target.name = target.name or old
+    return normalize_query(rename_query_columns(stmt, {old: new}))
+
+
+def _range_vars(stmt: object) -> list[ast.RangeVar]:
+    return list(getattr(stmt, "fromClause", None) or ())
+
+
+def rename_used_column(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
+    """A rename of a column that keys, CHECKs, indexes, exclusions, policies, generated columns
+    or views use: the design after it names the new column everywhere, as PostgreSQL does."""
+    table = draw(st.sampled_from(_plain_tables(schema)))
+    used = [c for c in table.columns if _used(schema, table, c.name) or c.generated]
+    if not used:
+        return None
+    old = draw(st.sampled_from(used)).name
+    (new,) = _unique_names(draw, 1, table.column_names)
+    renames = {old: new}
+
+    def cols(names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(renames.get(n, n) for n in names)
+
+    def expr(text: str | None) -> str | None:
+        return rename_columns(text, renames) if text is not None else None
+
+    pk = table.primary_key
+    changed = replace(
+        table,
+        columns=tuple(
+            replace(c, name=renames.get(c.name, c.name), generated=expr(c.generated))
+            for c in table.columns
+        ),
+        primary_key=replace(pk, columns=cols(pk.columns)) if pk else None,
+        foreign_keys=tuple(replace(f, columns=cols(f.columns)) for f in table.foreign_keys),
+        uniques=tuple(replace(u, columns=cols(u.columns)) for u in table.uniques),
+        checks=tuple(
+            replace(c, expression=rename_columns(c.expression, renames)) for c in table.checks
+        ),
+        indexes=tuple(
+            replace(
+                i,
+                parts=tuple(
+                    replace(p, column=renames.get(p.column, p.column))
+                    if p.column
+                    else replace(p, expression=expr(p.expression))
+                    for p in i.parts
+                ),
+                where=expr(i.where),
+            )
+            for i in table.indexes
+        ),
+        excludes=tuple(
+            replace(
+                x,
+                elements=tuple(
+                    replace(e, expression=renames.get(e.expression, e.expression))
+                    for e in x.elements
+                ),
+            )
+            for x in table.excludes
+        ),
+        policies=tuple(replace(p, using=expr(p.using)) for p in table.policies),
+    )
+    tables = []
+    for t in schema.tables:
+        t = changed if t is table else t
+        fks = tuple(
+            replace(f, ref_columns=cols(f.ref_columns))
+            if (f.ref_schema, f.ref_table) == (table.schema, table.name)
+            else f
+            for f in t.foreign_keys
+        )
+        tables.append(replace(t, foreign_keys=fks))
+    views = tuple(
+        replace(v, query=_view_after_rename(v.query, table, old, new))
+        if v.schema == table.schema
+        else v
+        for v in schema.views
+    )
+    return replace(schema, tables=tuple(tables), views=views)
 
 
 # (old type, new type, how the stored default reads after the change)
@@ -649,7 +754,8 @@ def add_unique(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
 
 
 def add_index(draw: st.DrawFn, schema: Schema, namer: Namer) -> Schema | None:
-    table = draw(st.sampled_from(_plain_tables(schema)))
+    """A plain or partial index, also on a partitioned table (each partition gets one)."""
+    table = draw(st.sampled_from(_plain_tables(schema) + _partitioned_parents(schema)))
     keyable = [c for c in table.columns if SPEC.get(c.type, TYPES[0]).key]
     if not keyable:
         return None
@@ -742,6 +848,7 @@ EDITS: dict[str, Edit] = {
     "add column": add_column,
     "drop column": drop_column,
     "rename column": rename_column,
+    "rename used column": rename_used_column,
     "change type": change_type,
     "toggle NOT NULL": toggle_not_null,
     "add foreign key": add_foreign_key,

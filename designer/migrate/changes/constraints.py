@@ -217,6 +217,8 @@ class RenameConstraint(TableChange):
 @dataclass(frozen=True)
 class AddIndex(TableChange):
     index: Index
+    # on a partitioned table: PostgreSQL cannot build or drop its index CONCURRENTLY
+    partitioned: bool = False
     lock: ClassVar[str] = SHARE
     scans: ClassVar[bool] = True
 
@@ -227,18 +229,19 @@ class AddIndex(TableChange):
         return f"Add {unique}index {self.index.name} on {self.schema}.{self.table} ({parts}){where}"
 
     def reverse(self) -> Change:
-        return DropIndex(self.schema, self.table, self.index)
+        return DropIndex(self.schema, self.table, self.index, self.partitioned)
 
 
 @dataclass(frozen=True)
 class DropIndex(TableChange):
     index: Index
+    partitioned: bool = False
 
     def describe(self) -> str:
         return f"Drop index {self.index.name} of {self.schema}.{self.table}"
 
     def reverse(self) -> Change:
-        return AddIndex(self.schema, self.table, self.index)
+        return AddIndex(self.schema, self.table, self.index, self.partitioned)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from designer.schema.sqltext import (
     normalize_expr,
     normalize_type,
     quote_ident,
+    rename_columns,
 )
 
 
@@ -70,3 +71,11 @@ def test_identifier_rules_name_the_rule():
 def test_keyword_type_names_are_not_quoted():
     assert normalize_type("json") == "json"
     assert normalize_type("json[]") == "json[]"
+
+
+def test_a_column_rename_reaches_every_reference_in_an_expression() -> None:
+    before = normalize_expr('lower("two words"::text) > a AND t.a IS NOT NULL AND ab > 0')
+    after = rename_columns(before, {"two words": "order", "a": "名前"})
+    assert after == normalize_expr(
+        'lower("order"::text) > "名前" AND t."名前" IS NOT NULL AND ab > 0'
+    )
