@@ -21,8 +21,10 @@ from designer.schema.model import (
     EnumType,
     Extension,
     Policy,
+    PrimaryKey,
     Sequence,
     Table,
+    UniqueConstraint,
     View,
 )
 from designer.schema.pgnames import default_check_name
@@ -100,6 +102,16 @@ class PostgresDialect(Dialect):
         parent = self.qualify(of.parent_schema, of.parent_table)
         child = self.qualify(table.schema, table.name)
         return f"{create}\n\nALTER TABLE ONLY {parent} ATTACH PARTITION {child} {of.bound};"
+
+    def table_constraints(self, table: Table, ctx: ExportContext) -> list[str]:
+        merged = _merged_uniques(table)
+        kept = replace(table, uniques=tuple(u for u in table.uniques if u not in merged))
+        return super().table_constraints(kept, ctx)
+
+    def add_late_checks(self, table: Table, ctx: ExportContext) -> list[str]:
+        """Besides NOT VALID checks, the UNIQUEs CREATE TABLE would fold into a key."""
+        late = [f"{self.alter_table(table)} ADD {self.unique(u)};" for u in _merged_uniques(table)]
+        return super().add_late_checks(table, ctx) + late
 
     # -- a design object complete with what comes with it (migrations create one at a time) --
 
@@ -387,3 +399,23 @@ def _with_parent_checks(table: Table, ctx: ExportContext) -> tuple[CheckConstrai
 
 
 POSTGRES = PostgresDialect()
+
+
+def _merged_uniques(table: Table) -> list[UniqueConstraint]:
+    """The UNIQUEs that CREATE TABLE would silently fold into the primary key or an earlier
+    UNIQUE (same columns in order, INCLUDE, NULLS NOT DISTINCT, deferrability): PostgreSQL
+    keeps one index and one constraint for them (transformIndexConstraints), so they are
+    added by ALTER TABLE after it, where each gets its own."""
+
+    def shape(key: PrimaryKey | UniqueConstraint) -> tuple[object, ...]:
+        nulls = isinstance(key, UniqueConstraint) and key.nulls_not_distinct
+        deferral = (key.deferrable, key.initially_deferred)
+        return (key.columns, key.include, nulls, *deferral, key.without_overlaps)
+
+    seen = {shape(table.primary_key)} if table.primary_key else set()
+    merged: list[UniqueConstraint] = []
+    for u in table.uniques:
+        if shape(u) in seen:
+            merged.append(u)
+        seen.add(shape(u))
+    return merged

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from fixtures.designs import SALES, kitchen_sink
 
-from designer.schema.model import Column, Schema, Table
+from designer.schema.model import Column, PrimaryKey, Schema, Table, UniqueConstraint
 from designer.schema.sqltext import normalize_expr, qualify, quote_ident
 from designer.sql import server as pgserver
 from designer.sql.export_postgres import export_postgres
@@ -577,3 +577,20 @@ def test_hostile_name_becomes_a_harmless_identifier(pg_db: str) -> None:
         qualify("public", hostile),
     )
     assert columns == [(hostile, hostile)]
+
+
+def test_a_unique_on_the_primary_key_columns_arrives_as_its_own_constraint(pg_db: str) -> None:
+    # CREATE TABLE would fold both UNIQUEs into the key (the key taking a UNIQUE's name)
+    table = Table(
+        "account",
+        columns=(Column("id", "uuid", nullable=False), Column("code", "text")),
+        primary_key=PrimaryKey(("id",)),
+        uniques=(UniqueConstraint(("id",), name="account_id_unique"), UniqueConstraint(("id",))),
+    )
+    pgserver.apply_sql(pg_db, export_postgres(Schema(tables=(table,))).text)
+    found = rows(
+        pg_db,
+        "SELECT conname, contype FROM pg_constraint"
+        " WHERE conrelid = 'account'::regclass AND contype IN ('p', 'u') ORDER BY conname",
+    )
+    assert found == [("account_id_key", "u"), ("account_id_unique", "u"), ("account_pkey", "p")]
