@@ -140,6 +140,7 @@ ALLOWED_RULES = {
     "prefer-bigint-over-smallint": "the design asks for smallint; a rule for the advisor",
     "prefer-identity": "the design asks for serial; a rule for the advisor",
     "prefer-timestamptz": "the design asks for timestamp; a rule for the advisor",
+    "prefer-timestamp-tz": "the same rule, as newer squawk releases name it",
     "ban-char-field": "the design asks for character(n); a rule for the advisor",
     "ban-drop-view": "a view dropped only to let its column change, then recreated",
     "changing-column-type": "only on steps not marked rewriting: binary-coercible changes"
