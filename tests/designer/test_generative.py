@@ -147,6 +147,9 @@ ALLOWED_RULES = {
     " (varchar -> text) rewrite nothing, squawk cannot tell",
     "prefer-robust-stmts": "new objects in the plan's own transaction",
 }
+# A materialized view's indexes are built in the step that creates it: nobody reads it yet.
+NEW_RELATION_RULES = {"require-concurrent-index-creation"}
+NEW_RELATION_STEPS = ("Create materialized view",)
 # Rules right only on steps that declare why (a partitioned table's index has no CONCURRENTLY).
 DECLARED_RULES = {
     "require-concurrent-index-creation": RISK_PARTITIONED_INDEX,
@@ -184,6 +187,8 @@ def test_squawk_finds_nothing_but_declared_risks(
         if step.destructive or step.rewrites or rule in ALLOWED_RULES:
             continue
         if DECLARED_RULES.get(rule) in step.risks:
+            continue
+        if rule in NEW_RELATION_RULES and step.description.startswith(NEW_RELATION_STEPS):
             continue
         unexpected.append(f"step {number} ({step.description}): {rule}")
     assert unexpected == []
