@@ -90,6 +90,7 @@ from designer.schema.pgnames import (
     default_check_name,
     default_exclusion_name,
     default_key_name,
+    expression_columns,
     identity_sequence_name,
 )
 from designer.schema.sqltext import SERIAL_TYPES, qualify, quote_ident, rename_columns
@@ -111,6 +112,10 @@ MANUAL_COLUMN_ORDER = (
     " (recreate the table or ignore the order)"
 )
 MANUAL_GENERATED = "column {table}.{column}: generated expression changes; recreate the column"
+MANUAL_GENERATED_READS = (
+    "column {column}: its type changes, and PostgreSQL refuses that while generated column(s)"
+    " {readers} read it; drop them, change the type, add them again"
+)
 MANUAL_DOMAIN = "domain {name} changes; alter it by hand"
 MANUAL_SEQUENCE = "sequence {name} options change; ALTER SEQUENCE by hand"
 MANUAL_RAW = "statements kept verbatim (functions, triggers, ...) differ; apply them by hand"
@@ -233,7 +238,10 @@ def _comment(kind: str, target: str, old: str | None, new: str | None) -> list[C
     return [] if old == new else [SetComment(kind, target, new, old)]
 
 
-def _column_changes(schema: str, table: str, old: Column, new: Column) -> list[Change]:
+def _column_changes(
+    schema: str, table: str, old: Column, new: Column, readers: tuple[str, ...] = ()
+) -> list[Change]:
+    """``readers``: the generated columns that read ``new``."""
     out: list[Change] = []
     name = new.name
     type_changes = old.type != new.type or old.collation != new.collation
@@ -251,7 +259,10 @@ def _column_changes(schema: str, table: str, old: Column, new: Column) -> list[C
         out.append(DropIdentity(schema, table, name, old.identity, old.identity_options))
     if old.default is not None and default_changes:
         out.append(DropDefault(schema, table, name, old.default))
-    if type_changes:
+    if type_changes and readers:
+        where = f"{schema}.{table}.{name}"
+        out.append(ManualChange(MANUAL_GENERATED_READS.format(column=where, readers=", ".join(readers))))
+    elif type_changes:
         out.append(
             AlterColumnType(
                 schema, table, name, old.type, new.type, None, old.collation, new.collation
@@ -456,7 +467,12 @@ def _table_changes(
     for o, n in pairs:
         if o.generated is not None:  # a generated column follows the columns it reads
             o = replace(o, generated=rename_columns(o.generated, column_renames))
-        out += _column_changes(schema, name, o, n)
+        readers = tuple(
+            c.name
+            for c in new.columns
+            if c.generated is not None and n.name in expression_columns(c.generated)
+        )
+        out += _column_changes(schema, name, o, n, readers)
 
     # PostgreSQL carries renames into keys and indexes: compare them under the new names.
     old = _renamed(old, column_renames, moved)

@@ -202,3 +202,43 @@ def test_an_unnamed_exclusion_is_dropped_by_the_name_postgresql_gave_it(pg_db: s
         conn.execute(before_sql)
         for name in names:  # the names PostgreSQL chose: each drop finds its constraint
             conn.execute(f"ALTER TABLE booking DROP CONSTRAINT {name}")
+
+
+def test_a_type_change_under_a_generated_column_is_a_manual_step() -> None:
+    # PostgreSQL refuses ALTER TYPE on a column a generated column reads
+    before = schema_from_sql(
+        "CREATE TABLE t (a integer, doubled integer GENERATED ALWAYS AS (a * 2) STORED);"
+    )
+    after = schema_from_sql(
+        "CREATE TABLE t (a bigint, doubled integer GENERATED ALWAYS AS (a * 2) STORED);"
+    )
+    changes = diff(before, after)
+    assert changes == [
+        ch.ManualChange(
+            "column public.t.a: its type changes, and PostgreSQL refuses that while generated"
+            " column(s) doubled read it; drop them, change the type, add them again"
+        )
+    ]
+
+
+def test_a_rename_reaches_checks_indexes_policies_and_generated_columns() -> None:
+    before = schema_from_sql(
+        "CREATE TABLE t (a integer CONSTRAINT positive CHECK (a > 0), g integer GENERATED ALWAYS AS (a * 2) STORED);"
+        " CREATE INDEX t_expr ON t ((a + 1)) WHERE a IS NOT NULL;"
+        " ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON t USING (a > 1);"
+    )
+    after = schema_from_sql(
+        "CREATE TABLE t (b integer CONSTRAINT positive CHECK (b > 0), g integer GENERATED ALWAYS AS (b * 2) STORED);"
+        " CREATE INDEX t_expr ON t ((b + 1)) WHERE b IS NOT NULL;"
+        " ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY p ON t USING (b > 1);"
+    )
+    table = before.tables[0]
+    ids = replace(table, columns=tuple(replace(c, id=c.name) for c in table.columns))
+    renamed = after.tables[0]
+    renamed = replace(
+        renamed,
+        columns=(replace(renamed.columns[0], id="a"), replace(renamed.columns[1], id="g")),
+    )
+    changes = diff(replace(before, tables=(ids,)), replace(after, tables=(renamed,)))
+    # PostgreSQL carries the rename into every expression: nothing else to do
+    assert changes == [ch.RenameColumn("public", "t", "a", "b")]
