@@ -261,7 +261,9 @@ def _column_changes(
         out.append(DropDefault(schema, table, name, old.default))
     if type_changes and readers:
         where = f"{schema}.{table}.{name}"
-        out.append(ManualChange(MANUAL_GENERATED_READS.format(column=where, readers=", ".join(readers))))
+        out.append(
+            ManualChange(MANUAL_GENERATED_READS.format(column=where, readers=", ".join(readers)))
+        )
     elif type_changes:
         out.append(
             AlterColumnType(
