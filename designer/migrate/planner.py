@@ -75,6 +75,16 @@ def _replaced_keys(changes: Sequence[Change]) -> set[tuple[str, ...]]:
     # A key replaced early takes the foreign keys that reference it with it.
     for key in drops & out:
         out.add(("pk_or_unique", key[1], key[2]))
+    # A column dropped and another added under its name (a split, then an add): the drop
+    # first, unless the table is renamed too (the drop names it as it will be called).
+    renamed = {(c.schema, c.new_name) for c in changes if isinstance(c, ch.RenameTable)}
+    columns = [
+        (type(c), ("column", c.schema, c.table, c.column.name))
+        for c in changes
+        if isinstance(c, ch.AddColumn | ch.DropColumn) and (c.schema, c.table) not in renamed
+    ]
+    added = {key for kind, key in columns if kind is ch.AddColumn}
+    out |= {key for kind, key in columns if kind is ch.DropColumn and key in added}
     added_pks = {(c.schema, c.table) for c in changes if isinstance(c, ch.AddPrimaryKey)}
     for c in changes:
         if isinstance(c, ch.DropPrimaryKey) and (c.schema, c.table) in added_pks:

@@ -247,7 +247,6 @@ SIMPLE: dict[type[Change], tuple[Stage, tuple[str, ...]]] = {
     ch.AddTable: (Stage.TABLES, ()),
     ch.DropTable: (Stage.DROP_TABLES, (RISK_DROP_CODE, RISK_DROP)),
     ch.RenameTable: (Stage.RENAMES, (RISK_RENAME,)),
-    ch.DropColumn: (Stage.DROP_COLUMNS, (RISK_DROP_CODE, RISK_DROP)),
     ch.RenameColumn: (Stage.RENAMES, (RISK_RENAME,)),
     ch.DropNotNull: (Stage.COLUMNS, ()),
     ch.SetDefault: (Stage.COLUMNS, ()),
@@ -326,6 +325,13 @@ def _(c: ch.DropPolicy, ctx: PlanContext) -> StepList:
 
 
 # -- columns ------------------------------------------------------------------------------
+
+
+@steps_for.register
+def _(c: ch.DropColumn, ctx: PlanContext) -> StepList:
+    replaced = ("column", c.schema, c.table, c.column.name) in ctx.replaced
+    stage = Stage.REPLACE_DROPS if replaced else Stage.DROP_COLUMNS
+    return simple(stage, c, ctx, risks=(RISK_DROP_CODE, RISK_DROP))
 
 
 @steps_for.register

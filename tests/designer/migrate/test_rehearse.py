@@ -195,3 +195,35 @@ def test_an_unavailable_server_is_a_failed_rehearsal_not_an_exception() -> None:
     result = rehearse(before, after, migration, server_dsn="postgresql://u@127.0.0.1:1/postgres")
     assert not result.passed
     assert result.up_differences == (ERR_SERVER,)
+
+
+def test_a_column_dropped_and_another_added_under_its_name_rehearses(pg_server_dsn: str) -> None:
+    # a split moved "note" away, then the user added a new "note": the drop must run first
+    before = schema_from_sql("CREATE TABLE t (id integer PRIMARY KEY, note text);")
+    after = schema_from_sql("CREATE TABLE t (id integer PRIMARY KEY, note integer);")
+    table = before.tables[0]
+    before = replace(
+        before,
+        tables=(
+            replace(
+                table,
+                columns=(
+                    replace(table.columns[0], id="id"),
+                    replace(table.columns[1], id="old note"),
+                ),
+            ),
+        ),
+    )
+    new = after.tables[0]
+    after = replace(
+        after,
+        tables=(
+            replace(
+                new,
+                columns=(replace(new.columns[0], id="id"), replace(new.columns[1], id="new note")),
+            ),
+        ),
+    )
+    migration = plan(diff(before, after), allow_destructive=True)
+    result = rehearse(before, after, migration, server_dsn=pg_server_dsn)
+    assert result.passed, result.log
