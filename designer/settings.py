@@ -95,9 +95,12 @@ TEMPLATES = [
     }
 ]
 
+# No persistent connections: under ASGI (make run-prod) each request runs on a thread of its
+# own, and a connection kept per thread outlived its request ("too many clients" under load);
+# Django's docs say as much for ASGI.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'erd.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{VAR_DIR / 'erd.sqlite3'}", conn_max_age=0
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
