@@ -250,6 +250,11 @@ def render_diagram_job(
     for the pollers. Safe to run again after a killed worker: it writes nothing but the
     picture into the cache, under a key of what is drawn, so a re-run draws the same one."""
     project = Project.objects.get(pk=project_id)
+    if revision and project.revision != revision:
+        # Edited since it was asked for: whoever waits asks again at the new revision, which
+        # queues its own job. Drawing now would keep the worker busy with pictures no one
+        # waits for while a design is being edited (a 500-table drawing takes seconds).
+        return {"superseded_by": project.revision}
     options = _decode_options(options)
     fast_key = _fast_key(fmt, _options_key(project, options))
     try:

@@ -27,6 +27,7 @@ from designer.selectors.diagrams import (
 from designer.selectors.graph import design_graph, search_tables, subset_schema
 from designer.services.saved_views import saved_view_create
 from designer.services.schema import schema_replace
+from designer.services.tables import table_create
 from projects.services import project_create
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
@@ -209,3 +210,21 @@ def test_the_editor_diagram_of_a_big_design_polls_then_shows_the_picture(
             break
         time.sleep(0.5)
     assert "<svg" in html and html.count('class="node"') == 450
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_background_drawing_asked_for_before_an_edit_is_skipped_for_the_new_one(
+    owner, private_cache
+):
+    """While a big design is being edited the worker draws the revision people wait for, not
+    every revision someone once asked about."""
+    project = _project(owner, 450)
+    asked_at = project.revision
+    table_create(project=project, name="added_later")
+    project.refresh_from_db()
+    skipped = diagrams.render_diagram_job(
+        project_id=project.pk, fmt="svg", options={"mode": "names"}, revision=asked_at
+    )
+    assert skipped == {"superseded_by": project.revision}
+    svg = _wait(project, 120, mode="names")
+    assert isinstance(svg, bytes) and svg.count(b'class="node"') == 451
