@@ -19,9 +19,11 @@ REQUESTS = 40
 
 def _all_at_once(url: str, session: str) -> list[int]:
     # threads, not asyncio.run: the browser tests may leave an event loop in this thread
-    with httpx.Client(cookies={"sessionid": session}, timeout=60) as client:
-        with ThreadPoolExecutor(REQUESTS) as pool:
-            return list(pool.map(lambda _: client.get(url).status_code, range(REQUESTS)))
+    with (
+        httpx.Client(cookies={"sessionid": session}, timeout=60) as client,
+        ThreadPoolExecutor(REQUESTS) as pool,
+    ):
+        return list(pool.map(lambda _: client.get(url).status_code, range(REQUESTS)))
 
 
 def test_forty_requests_at_once_stay_within_the_roles_connection_limit(tmp_path):
