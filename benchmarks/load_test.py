@@ -321,7 +321,7 @@ async def user_loop(
                         on, mine, stats, "GET", f"/p/{slug}/export/postgres/download/"
                     )
             except httpx.HTTPError as exc:
-                stats.error(label, type(exc).__name__)
+                stats.error(label, f"{type(exc).__name__} {str(exc)[:100]}")
                 continue
             elapsed = (time.perf_counter() - start) * 1000
             if r is not None and r.status_code == 422:

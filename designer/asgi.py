@@ -12,6 +12,7 @@ thread nor a connection. Event streams (long-lived, idle) are not counted.
 import asyncio
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
@@ -37,6 +38,4 @@ class BoundedConcurrency:
             await self.app(scope, receive, send)
 
 
-application = BoundedConcurrency(
-    django_application, int(os.environ.get("ERD_WEB_CONCURRENCY", "8"))
-)
+application = BoundedConcurrency(django_application, settings.WEB_CONCURRENCY)

@@ -29,6 +29,10 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
+# Every table edit in the tests, in this process and in the app servers they start, proves the
+# design it patches into the memo equals a fresh read (designer.selectors.design).
+os.environ["ERD_CHECK_DESIGN_PATCH"] = "1"
+
 CORPUS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 # Roles the real schemas and fixtures grant to (graphile_starter, rls_policies)
 CORPUS_ROLES = ("graphile_starter", "graphile_starter_visitor", "erd_test_reader")
@@ -44,6 +48,7 @@ def private_cache(settings):
             "LOCATION": f"erd-test-{uuid.uuid4().hex}",
         }
     }
+    settings.ERD_CHECK_DESIGN_PATCH = True
 
 
 @pytest.fixture(scope="session")

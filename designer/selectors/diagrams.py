@@ -134,8 +134,9 @@ def project_diagram(
             fmt,  # type: ignore[arg-type]
             timeout=settings.ERD_DOT_TIMEOUT_SECONDS,
             cache=cache,
-            # the editor's canvas draws text in Arimo, whose widths Graphviz knows itself
-            text_metrics="builtin" if canvas else "pango",
+            # the canvas draws text in Arimo (the page's font) and an SVG file carries it
+            # (designer.diagram.svg_font): Arial's widths, which Graphviz knows itself
+            text_metrics="builtin",
         )
     finally:
         if lock is not None:

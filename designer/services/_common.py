@@ -40,7 +40,13 @@ from designer.schema.sqltext import (
     normalize_expr,
     normalize_type,
 )
-from designer.selectors.design import project_schema, tables_by_uid
+from designer.selectors.design import (
+    design_key,
+    forget_pending_edit,
+    project_schema,
+    remember_table_edit,
+    tables_by_uid,
+)
 from designer.services.errors import (
     ERR_DESIGN_COLUMNS,
     ERR_DESIGN_TABLES,
@@ -106,6 +112,9 @@ def touch(
         revision=F("revision") + 1, updated_at=timezone.now()
     )
     project.refresh_from_db(fields=["revision", "updated_at"])
+    bumps = _bumps.get()
+    if bumps is not None:
+        bumps.append(project.revision)
     user = actor if actor is not None and actor.is_authenticated else None
     event = {
         "type": "revision",
@@ -174,6 +183,8 @@ def require_columns(
 
 # Set while an edit is being recorded (or undone): the services it calls are part of it.
 _recording: ContextVar[bool] = ContextVar("design_history_recording", default=False)
+# The revisions the edit being recorded bumped the project to (``touch``), in order.
+_bumps: ContextVar[list[int] | None] = ContextVar("design_edit_bumps", default=None)
 # Entries kept per user and project; older ones can no longer be undone.
 HISTORY_LIMIT = 200
 
@@ -250,6 +261,7 @@ def recording(
     as at 3,000. Nested edits belong to the outermost one; edits without a signed-in actor
     (the CLI) are not recorded; a block that raises records nothing.
     """
+    forget_pending_edit()
     if _recording.get() or project is None or not getattr(actor, "is_authenticated", False):
         yield
         return
@@ -267,7 +279,13 @@ def recording(
                 scope = _scope(table) if referrers else {table.uid}
             old = {f"table:{t.id}": t for t in tables_by_uid(project, scope)}
             positions = {"before": _positions(project, scope)}
-        yield
+            revision = design_key(project)
+        bumps: list[int] = []
+        bumps_token = _bumps.set(bumps)
+        try:
+            yield
+        finally:
+            _bumps.reset(bumps_token)
         if whole:
             after = project_schema(project)
             new = design_parts(after)
@@ -276,8 +294,11 @@ def recording(
             created = DesignTable.objects.filter(project=project, id__gt=newest)
             scope |= set(created.values_list("uid", flat=True))
             new = {f"table:{t.id}": t for t in tables_by_uid(project, scope)}
+            same_tables = old.keys() == new.keys()
             old.update({f"table:{u}": None for u in scope if f"table:{u}" not in old})
             positions["after"] = _positions(project, scope)
+            if same_tables and positions["after"] == positions["before"]:
+                remember_table_edit(project, revision, list(new.values()), len(bumps))
         _record(project, actor, old, new, positions, last_activity)
     finally:
         _recording.reset(token)
@@ -286,6 +307,7 @@ def recording(
 @contextmanager
 def not_recorded() -> Iterator[None]:
     """Run edits that must not become history entries of their own (undo and redo)."""
+    forget_pending_edit()
     token = _recording.set(True)
     try:
         yield

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from designer.diagram.limits import DrawingTooLarge
 from designer.diagram.render import RenderError
+from designer.diagram.svg_font import SVG_FILE_POLICY, with_font
 from designer.models import DesignTable
 from designer.selectors.advisor import diagram_markers
 from designer.selectors.diagrams import (
@@ -61,6 +62,14 @@ def _large_inline(
     return render(request, f"{EDITOR}#diagram", {"svg": inline_svg(result)})
 
 
+def svg_file_response(data: bytes) -> HttpResponse:
+    """An SVG file of the diagram: the font it was laid out for inside it, and a policy of its
+    own (no script runs in it, nothing is fetched)."""
+    response = HttpResponse(with_font(data), content_type=MEDIA_TYPES["svg"])
+    response["Content-Security-Policy"] = SVG_FILE_POLICY
+    return response
+
+
 def inline_svg(data: bytes) -> str:
     """The <svg> element alone: the XML prolog and DOCTYPE are not allowed inside HTML."""
     text = data.decode("utf-8")
@@ -111,7 +120,11 @@ def diagram(request: HtmxHttpRequest, slug: str, fmt: str) -> HttpResponse:
         return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
     if inline:
         return render(request, f"{EDITOR}#diagram", {"svg": inline_svg(data)})
-    response = HttpResponse(data, content_type=MEDIA_TYPES[fmt])
+    response = (
+        svg_file_response(data)
+        if fmt == "svg"
+        else HttpResponse(data, content_type=MEDIA_TYPES[fmt])
+    )
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="{slug}-diagram.{fmt}"'
     return response

@@ -185,3 +185,27 @@ def test_every_name_and_type_fits_its_box_in_the_shipped_font(page, live_server,
     )
     assert page.locator("#diagram text", has_text="MMMMMMMMMMMMMMMMMM_identifier").count() == 1
     assert page.evaluate(FIT) == []
+
+
+def test_a_downloaded_svg_carries_its_font_and_every_name_fits_opened_on_its_own(
+    page, live_server, django_user_model
+):
+    """SVG files are laid out with the same built-in Arial widths and carry Arimo inside them:
+    opened alone (no page CSS; this machine's sans-serif is the wider DejaVu Sans) the text
+    still fits, and the file's own policy lets its font load and nothing run."""
+    user, project = _open(page, live_server, django_user_model, "Wide file")
+    wide, _ = table_create(project=project, name="WWW_MMM_warehouse_movements_overview")
+    for name, type_ in (
+        ("MMMMMMMMMMMMMMMMMM_identifier", "timestamp with time zone"),
+        ("quantity_on_hand_WWW", "numeric(12,2)"),
+    ):
+        column_add(actor=user, table=wide, name=name, data_type=type_, nullable=False)
+    _login_and_open(page, live_server, project)
+    response = page.goto(f"{live_server.url}/p/{project.slug}/diagram.svg")
+    assert "script-src" not in response.headers["content-security-policy"]
+    assert page.evaluate(
+        "() => document.fonts.ready.then(() => document.fonts.check('12px Arimo'))"
+    )
+    fit = FIT.replace("#diagram g.node", "g.node")
+    assert page.locator("text", has_text="MMMMMMMMMMMMMMMMMM_identifier").count() == 1
+    assert page.evaluate(fit) == []
