@@ -443,6 +443,9 @@ def main() -> int:
     parser.add_argument(
         "--stress", action="store_true", help="also a run with no think time (a flood)"
     )
+    parser.add_argument(
+        "--no-fault", action="store_true", help="the steady run only (e.g. to sweep --think)"
+    )
     args = parser.parse_args()
     low, _, high = args.think.partition("-")
     think = (float(low), float(high or low))
@@ -473,6 +476,8 @@ def main() -> int:
             stats = asyncio.run(run_load(world, ports, users, seconds, tag="x"))
             results["stress"] = report("stress (no think time)", stats, time.monotonic() - t0)
 
+        if args.no_fault:
+            return _verdict(results["steady"], None)
         pings: list[str] = []
 
         async def fault() -> None:
@@ -519,11 +524,14 @@ def main() -> int:
         results["fault"]["pings_done"] = done
     finally:
         cluster.stop()
-    steady = results["steady"]
+    return _verdict(results["steady"], results["fault"])
+
+
+def _verdict(steady: dict, fault: dict | None) -> int:
     ok = (
         steady["errors"] == 0
         and steady["lost"] == 0
-        and results["fault"]["lost"] == 0
+        and (fault is None or fault["lost"] == 0)
         and steady["edit100_p95"] < TARGET_EDIT_P95_MS
     )
     print(

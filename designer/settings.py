@@ -184,6 +184,9 @@ else:
 # (ERD_TASK_BROKER, else REDIS_URL), else a thread of the web process; ERD_JOBS_EAGER runs
 # jobs at once, in the caller (the tests).
 ERD_TASK_BROKER = os.environ.get("ERD_TASK_BROKER", "").strip() or REDIS_URL
+# A design read or patched by one app process is put in the shared cache for the others
+# (designer.selectors.design): on with Redis; a file cache would only add writes.
+ERD_SHARE_DESIGNS = os.environ.get("ERD_SHARE_DESIGNS", "on" if REDIS_URL else "off") == "on"
 ERD_JOBS_EAGER = _env_bool("ERD_JOBS_EAGER", False)
 # A job past this many seconds is stopped (Celery: soft limit, then the hard limit 30 s later).
 ERD_JOB_TIME_LIMIT_SECONDS = int(os.environ.get("ERD_JOB_TIME_LIMIT_SECONDS", 600))

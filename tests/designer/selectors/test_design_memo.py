@@ -260,3 +260,32 @@ def test_an_edits_panel_in_the_same_transaction_reads_the_patched_design(django_
         assert schema == _read_schema(project)
         transaction.set_rollback(True)
     assert "email" not in _columns(project_schema(project))
+
+
+def test_another_app_process_gets_the_design_an_edit_patched_from_the_shared_cache(
+    django_user_model, settings
+):
+    """With Redis the app processes share the designs they read or patched: the process that
+    did not make the edit answers with one query (the revision), not a read of every row."""
+    from designer.selectors import design
+
+    settings.ERD_SHARE_DESIGNS = True
+    owner = django_user_model.objects.create_user("share", password="pw-long-enough-1")
+    project = project_create(owner=owner, name="Share")
+    table_create(actor=owner, project=project, name="users")
+    project_schema(project)
+    column_add(
+        actor=owner, table=project.design_tables.get(name="users"), name="email", data_type="text"
+    )
+    design._designs.clear()  # another process: nothing remembered here
+    with CaptureQueriesContext(connection) as queries:
+        schema = project_schema(project)
+    assert len(queries.captured_queries) == 1
+    assert "email" in _columns(schema)
+    assert schema == design._read_schema(project)
+
+    settings.ERD_SHARE_DESIGNS = False  # without Redis each process reads its own rows
+    design._designs.clear()
+    with CaptureQueriesContext(connection) as queries:
+        project_schema(project)
+    assert len(queries.captured_queries) > 1
