@@ -226,3 +226,21 @@ def ping(*, seconds: float = 0.0, tag: str = "") -> dict[str, Any]:
 def current_job() -> str | None:
     """The id of the job the caller runs in, or None."""
     return _current_job.get()
+
+
+def sweep_sandboxes() -> list[str]:
+    """Drop the sandboxes a killed job left on the rehearsal server (``server.sweep_sandboxes``):
+    those older than twice the job time limit and an hour, so neither a running job nor a
+    long rehearsal from the CLI loses its own. Never raises: a worker starts regardless."""
+    from designer.sql import server
+
+    older = max(timedelta(seconds=settings.ERD_JOB_TIME_LIMIT_SECONDS * 2 + 60), timedelta(hours=1))
+    try:
+        dsn = server.running_server_dsn()
+        dropped = server.sweep_sandboxes(dsn, older) if dsn else []
+    except Exception:
+        logger.warning("sandboxes not swept", exc_info=True)
+        return []
+    if dropped:
+        logger.warning("dropped %d sandboxes left by killed jobs: %s", len(dropped), dropped)
+    return dropped

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "designer.settings")
 
@@ -27,6 +27,18 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 def _below_the_requests(**_: object) -> None:
     # before the pool's processes are forked: they, and the dot they run, inherit it
     os.nice(max(0, int(os.environ.get("ERD_WORKER_NICE", "10"))))
+
+
+@worker_ready.connect
+def _sweep_sandboxes(**_: object) -> None:
+    """A worker killed in the middle of a rehearsal left its sandbox on the server: the
+    next worker to start drops sandboxes older than twice the job time limit."""
+    import threading
+
+    from designer.jobs import sweep_sandboxes
+
+    # on a thread: the worker takes jobs at once, even if the rehearsal server is slow to answer
+    threading.Thread(target=sweep_sandboxes, name="erd-sweep-sandboxes", daemon=True).start()
 
 
 @app.task(name="erd.run_job")

@@ -166,6 +166,18 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
 
 
+# A picture bigger than this DOT source (about 200 tables) is drawn at a lower CPU priority:
+# on a busy server the editor's small redraws and the panels go first, and a big drawing
+# (a second or more of dot) takes the time they leave. It only waits when the CPU is full.
+YIELD_ABOVE_BYTES = 512 * 1024
+YIELD_NICENESS = 5
+
+
+def _limit_memory_and_yield() -> None:
+    _limit_memory()
+    os.nice(YIELD_NICENESS)
+
+
 def _inline_svg(svg: bytes) -> bytes:
     """Drop the XML prolog, DOCTYPE and generator comment so the SVG can sit inside HTML."""
     m = _SVG_START.search(svg)
@@ -186,7 +198,9 @@ def _run_dot(
             input=dot_source.encode("utf-8"),
             capture_output=True,
             timeout=timeout,
-            preexec_fn=_limit_memory,
+            preexec_fn=_limit_memory_and_yield
+            if len(dot_source) > YIELD_ABOVE_BYTES
+            else _limit_memory,
             check=False,
             env={**os.environ, "GVBINDIR": plugins} if plugins else None,
         )

@@ -160,11 +160,21 @@ def server_dsn(*, pgdata: str | Path | None = None) -> str:
     dsn = os.environ.get("ERD_PG_DSN") or os.environ.get("TEST_PG_DSN")
     if dsn:
         return dsn
-    if pgdata is None:
-        base = Path(os.environ.get("ERD_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
-        base.mkdir(parents=True, exist_ok=True)
-        pgdata = base / "pg"
-    return _embedded_dsn(str(pgdata))
+    return _embedded_dsn(str(pgdata or _default_pgdata()))
+
+
+def _default_pgdata() -> Path:
+    base = Path(os.environ.get("ERD_VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+    base.mkdir(parents=True, exist_ok=True)
+    return base / "pg"
+
+
+def running_server_dsn() -> str | None:
+    """``server_dsn()`` when the server is configured or the embedded one already runs; None
+    rather than start an embedded server (for housekeeping that has nothing to do then)."""
+    if os.environ.get("ERD_PG_DSN") or os.environ.get("TEST_PG_DSN"):
+        return server_dsn()
+    return server_dsn() if (_default_pgdata() / "postmaster.pid").exists() else None
 
 
 def with_database(dsn: str, dbname: str) -> str:
@@ -284,6 +294,31 @@ def _drop_sandbox(admin: str, name: str) -> None:
             conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
         except psycopg.Error as exc:  # it expires within a day; never hide the caller's error
             logger.warning("sandbox: could not drop role %s: %s", name, exc)
+
+
+# A sandbox's name: its prefix and 12 hex digits (``scratch_database``).
+_SANDBOX_NAME = r"^erd_[a-z]+_[0-9a-f]{12}$"
+
+
+def sweep_sandboxes(admin: str, older_than: dt.timedelta) -> list[str]:
+    """Drop sandboxes made more than ``older_than`` ago: what a process killed in the middle
+    of a rehearsal or a workbench run left behind (``scratch_database`` drops its own).
+
+    Only a database and role of the same sandbox name count, and a role's age is read from
+    the ``VALID UNTIL`` it was made with (a day on). The caller chooses ``older_than`` past
+    the longest job, so a sandbox still in use is never dropped. Returns the names dropped."""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT r.rolname FROM pg_roles r JOIN pg_database d ON d.datname = r.rolname"
+            " WHERE r.rolname ~ %s AND r.rolvaliduntil IS NOT NULL"
+            " AND r.rolvaliduntil - interval '1 day' < now() - %s"
+            " ORDER BY 1",
+            (_SANDBOX_NAME, older_than),
+        ).fetchall()
+    names = [str(r[0]) for r in rows]
+    for name in names:
+        _drop_sandbox(admin, name)
+    return names
 
 
 # -- client programs ---------------------------------------------------------------------
