@@ -184,3 +184,30 @@ def test_render_keyed_skips_building_the_dot_on_a_hit():
     # a new revision builds again; the DOT-hash entry means dot itself does not run
     assert render_keyed("project-1:rev-8", make_dot, "svg", cache=cache) == first
     assert built == [1, 1] and cache.hits == 2
+
+
+def test_a_placed_picture_of_hundreds_of_tables_draws_its_edges_as_curves():
+    """Placed tables are drawn by neato -n2; routing edges around 500 tables took Graphviz
+    47 s, so big placed pictures draw their edges as curves instead (the cost is measured in
+    ``make bench``'s pictures, not here). Every edge is still drawn."""
+    from designer.diagram.dot import PINNED_ROUTED_TABLES
+
+    n = 200
+    tables = tuple(
+        Table(
+            f"t{i}",
+            columns=(Column("id", "bigint", nullable=False), Column("parent_id", "bigint")),
+            primary_key=PrimaryKey(("id",)),
+            foreign_keys=(ForeignKey(("parent_id",), f"t{(i * 7) % n}", ("id",)),) if i else (),
+        )
+        for i in range(n)
+    )
+    positions = {f"public.t{i}": (float(i % 20) * 220, float(i // 20) * -160) for i in range(n)}
+    source = schema_to_dot(Schema(tables=tables), DiagramOptions(positions=positions))
+    assert n > PINNED_ROUTED_TABLES and "splines=curved" in source
+    svg = render(source, "svg").decode()
+    assert svg.count('class="edge"') == n - 1
+    small = schema_to_dot(
+        Schema(tables=tables[:10]), DiagramOptions(positions=dict(list(positions.items())[:10]))
+    )
+    assert "splines=spline" in small  # a small placed picture still routes around its tables
