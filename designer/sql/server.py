@@ -157,10 +157,11 @@ def _trusted_extensions_dir(pgdata: Path, system: Path) -> Path | None:
 
 def server_dsn(*, pgdata: str | Path | None = None) -> str:
     """DSN of the maintenance database of the server we prove things on."""
-    dsn = os.environ.get("ERD_PG_DSN") or os.environ.get("TEST_PG_DSN")
-    if dsn:
-        return dsn
-    return _embedded_dsn(str(pgdata or _default_pgdata()))
+    return _configured_dsn() or _embedded_dsn(str(pgdata or _default_pgdata()))
+
+
+def _configured_dsn() -> str | None:
+    return os.environ.get("ERD_PG_DSN") or os.environ.get("TEST_PG_DSN") or None
 
 
 def _default_pgdata() -> Path:
@@ -172,9 +173,9 @@ def _default_pgdata() -> Path:
 def running_server_dsn() -> str | None:
     """``server_dsn()`` when the server is configured or the embedded one already runs; None
     rather than start an embedded server (for housekeeping that has nothing to do then)."""
-    if os.environ.get("ERD_PG_DSN") or os.environ.get("TEST_PG_DSN"):
+    if _configured_dsn() or (_default_pgdata() / "postmaster.pid").exists():
         return server_dsn()
-    return server_dsn() if (_default_pgdata() / "postmaster.pid").exists() else None
+    return None
 
 
 def with_database(dsn: str, dbname: str) -> str:

@@ -14,11 +14,11 @@ from designer.api.auth import api_access
 from designer.api.errors import ApiError, ErrorOut
 from designer.api.etag import tag
 from designer.diagram.render import RenderError
-from designer.diagram.svg_font import SVG_FILE_POLICY, with_font
 from designer.export.registry import EXPORT_FORMATS, export
 from designer.selectors.advisor import project_findings
 from designer.selectors.design import project_schema
 from designer.selectors.diagrams import MEDIA_TYPES, project_diagram
+from designer.views.diagram import svg_file_response
 
 router = Router(tags=["outputs"])
 EXIT_FAILING = 1
@@ -138,9 +138,6 @@ def diagram(request: HttpRequest, slug: str, query: Query[DiagramQuery]):
         )
     except RenderError as exc:
         raise ApiError(422, "render_failed", ERR_RENDER.format(reason=exc)) from None
-    if query.format != "svg":
-        return HttpResponse(data, content_type=MEDIA_TYPES[query.format])
-    # the font it was laid out for inside it, and no script or fetch (as the editor's download)
-    answer = HttpResponse(with_font(data), content_type=MEDIA_TYPES["svg"])
-    answer["Content-Security-Policy"] = SVG_FILE_POLICY
-    return answer
+    if query.format == "svg":
+        return svg_file_response(data)
+    return HttpResponse(data, content_type=MEDIA_TYPES[query.format])
