@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -86,8 +87,10 @@ def env() -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "designer.settings",
-        # DEBUG on only so session and CSRF cookies travel over plain http on 127.0.0.1
-        "DEBUG": "true",
+        # production settings: DEBUG off, so secure cookies; the client speaks like the TLS
+        # proxy in front of the app would (X-Forwarded-Proto, see _Port)
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
         "SECRET_KEY": "bench-load-" + "k" * 40,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
         "REDIS_URL": REDIS,
@@ -108,6 +111,13 @@ def prepare(users: int, sizes: list[int]) -> dict:
     redis.Redis.from_url(REDIS).flushdb()
     e = env()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=e, check=True)
+    # as scripts/run-prod.sh does: DEBUG off serves hashed static files from the manifest
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=e,
+        check=True,
+    )
     out = subprocess.run(
         [sys.executable, "-c", SETUP, str(users), ",".join(map(str, sizes))],
         cwd=ROOT,
@@ -175,6 +185,13 @@ class Cluster:
             time.sleep(0.2)
         raise RuntimeError(f"app on {port} did not become ready")
 
+    def pids(self) -> dict[str, int]:
+        """The root process of each part (an app process by port, the worker)."""
+        found = {str(port): proc.pid for port, proc in self.apps.items() if proc.poll() is None}
+        if self.worker is not None and self.worker.poll() is None:
+            found["worker"] = self.worker.pid
+        return found
+
     def start(self) -> None:
         for port in self.ports:
             self.start_app(port)
@@ -199,10 +216,78 @@ class Cluster:
                     proc.kill()
 
 
+def _ticks(pid: int) -> tuple[int, int, str]:
+    """(CPU ticks of ``pid`` and its waited-for children, its parent, its name)."""
+    with open(f"/proc/{pid}/stat") as f:
+        text = f.read()
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    # after the name: state ppid ... utime(11) stime(12) cutime(13) cstime(14), 0-based
+    return sum(int(v) for v in fields[11:15]), int(fields[1]), name
+
+
+class CpuMeter:
+    """Where the machine's CPU went during a run: each app process (with its dot children),
+    the task worker (with its pool), PostgreSQL, Redis, this load client, and the rest."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.start = self._snapshot()
+
+    def _snapshot(self) -> dict[str, int]:
+        procs: dict[int, tuple[int, int, str]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError, ValueError, IndexError):  # it ended
+                    procs[int(entry)] = _ticks(int(entry))
+        roots = {
+            pid: part if part == "worker" else f"app :{part}"
+            for part, pid in self.cluster.pids().items()
+        }
+        roots[os.getpid()] = "load client"
+        groups: dict[str, int] = defaultdict(int)
+        for pid, (ticks, _, name) in procs.items():
+            group, at = None, pid
+            for _ in range(20):  # walk up to a root of ours
+                if at in roots:
+                    group = roots[at]
+                    break
+                if at not in procs:
+                    break
+                at = procs[at][1]
+            if group is None and name in ("postgres", "redis-server"):
+                group = "PostgreSQL" if name == "postgres" else "Redis"
+            if group is not None:
+                groups[group] += ticks
+        with open("/proc/stat") as f:
+            cpu = [int(v) for v in f.readline().split()[1:]]
+        groups["machine busy"] = sum(cpu) - cpu[3] - cpu[4]  # minus idle and iowait
+        groups["machine total"] = sum(cpu)
+        return groups
+
+    def report(self) -> None:
+        end = self._snapshot()
+        spent = {k: end.get(k, 0) - self.start.get(k, 0) for k in end}
+        total = max(1, spent.pop("machine total"))
+        busy = spent.pop("machine busy")
+        named = sum(v for v in spent.values() if v > 0)
+        shares = ", ".join(
+            f"{k} {100 * v / total:.0f}%"
+            for k, v in sorted(spent.items(), key=lambda kv: -kv[1])
+            if v > 0
+        )
+        print(
+            f"CPU of both cores: busy {100 * busy / total:.0f}%: {shares}, "
+            f"other {100 * max(0, busy - named) / total:.0f}%"
+        )
+
+
 class Stats:
     def __init__(self, tag: str) -> None:
         self.tag = tag  # column names of this run: unique across runs
         self.times: dict[str, list[float]] = defaultdict(list)
+        # an edit's two requests apart: the save, and the re-render the editor asks for next
+        self.parts: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
         self.failovers = 0
@@ -215,13 +300,26 @@ class Stats:
 
 
 class _Port:
-    """The shared client aimed at one app process."""
+    """The shared client aimed at one app process, as the TLS proxy in front of it would
+    talk to it: the app runs with production settings (secure cookies, CSRF's origin check)."""
 
     def __init__(self, client: httpx.AsyncClient, port: int) -> None:
         self.client, self.port = client, port
 
     async def request(self, method: str, path: str, **kw) -> httpx.Response:
-        return await self.client.request(method, f"http://127.0.0.1:{self.port}{path}", **kw)
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Origin": f"https://127.0.0.1:{self.port}",
+            **kw.pop("headers", {}),
+        }
+        r = await self.client.request(
+            method, f"http://127.0.0.1:{self.port}{path}", headers=headers, **kw
+        )
+        # a browser sends secure cookies back over TLS; this client speaks plain http to
+        # 127.0.0.1, so it carries them itself
+        for name, value in r.cookies.items():
+            self.client.cookies.set(name, value)
+        return r
 
 
 async def request(
@@ -299,6 +397,8 @@ async def user_loop(
                     )
                     if r is not None and r.status_code == 200:
                         stats.saved.append((slug, uid, column))
+                        saved = time.perf_counter()
+                        stats.parts[f"save {project['tables']}"].append((saved - start) * 1000)
                         r = await request(
                             on,
                             mine,
@@ -307,6 +407,9 @@ async def user_loop(
                             f"/p/{slug}/diagram.svg",
                             headers={"HX-Request": "true"},
                         )
+                        if r is not None and r.status_code == 200:
+                            redrawn = (time.perf_counter() - saved) * 1000
+                            stats.parts[f"redraw {project['tables']}"].append(redrawn)
                 elif kind == "render":
                     r = await request(
                         on,
@@ -375,6 +478,10 @@ def report(title: str, stats: Stats, seconds: float) -> dict:
     for label in sorted(stats.times, key=lambda k: (k.split()[0], int(k.split()[1]))):
         v = stats.times[label]
         print(f"{label:<14}{len(v):>6}{pct(v, 50):>9.0f}{pct(v, 95):>9.0f}{pct(v, 99):>9.0f}")
+    for label in sorted(stats.parts, key=lambda k: (int(k.split()[1]), k.split()[0])):
+        v = stats.parts[label]
+        name = f"  {label}"
+        print(f"{name:<14}{len(v):>6}{pct(v, 50):>9.0f}{pct(v, 95):>9.0f}{pct(v, 99):>9.0f}")
     for sample in stats.error_samples:
         print("  error:", sample)
     missing, unlogged = lost_updates(stats)
@@ -469,8 +576,10 @@ def main() -> int:
                 timeout=120,
             )
         t0 = time.monotonic()
+        meter = CpuMeter(cluster)
         stats = asyncio.run(run_load(world, ports, users, seconds, think=think))
         results["steady"] = report("steady load", stats, time.monotonic() - t0)
+        meter.report()
         if args.stress:
             t0 = time.monotonic()
             stats = asyncio.run(run_load(world, ports, users, seconds, tag="x"))

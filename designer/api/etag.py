@@ -66,7 +66,7 @@ def guard(request: HttpRequest, current: Any | Callable[[], Any], what: str) -> 
 def guard_design(request: HttpRequest, project: Project) -> None:
     """Lock the project row for the rest of the transaction, then ``guard`` the design: a
     write that checks the design must not race another write between check and change."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     sent = request.headers.get("If-Match")
     if not sent or sent.strip() == "*":
         return

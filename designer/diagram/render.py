@@ -160,12 +160,6 @@ def is_pinned(dot_source: str) -> bool:
     return PINNED_GRAPH in dot_source[:400]
 
 
-def _limit_memory() -> None:
-    # Runs in the child between fork and exec: a pathological graph cannot take
-    # the server's memory with it.
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-
-
 # A picture bigger than this DOT source (about 200 tables) is drawn at a lower CPU priority:
 # on a busy server the editor's small redraws and the panels go first, and a big drawing
 # (a second or more of dot) takes the time they leave. It only waits when the CPU is full.
@@ -173,9 +167,28 @@ YIELD_ABOVE_BYTES = 512 * 1024
 YIELD_NICENESS = 5
 
 
-def _limit_memory_and_yield() -> None:
-    _limit_memory()
-    os.nice(YIELD_NICENESS)
+def _spawn_dot(argv: list[str], env: dict[str, str] | None, niceness: int) -> subprocess.Popen:
+    """Start ``dot`` bounded in memory (and, for a big picture, at a lower priority).
+
+    The limits are set on the child once it runs, not in a ``preexec_fn``: with one, Python
+    forks the whole app process (copying its page tables, holding the GIL) where it can
+    otherwise spawn with vfork, and forking a busy app took several per cent of its CPU. No
+    byte of the graph reaches dot before the limits are set, so it cannot allocate first.
+    """
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    try:
+        resource.prlimit(proc.pid, resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+        if niceness:
+            os.setpriority(os.PRIO_PROCESS, proc.pid, os.getpriority(os.PRIO_PROCESS, 0) + niceness)
+    except ProcessLookupError:
+        pass  # it has exited already (it could not start): its status and stderr say why
+    except OSError:
+        proc.kill()  # the limits could not be set: no unbounded dot
+        proc.wait()
+        raise
+    return proc
 
 
 def _inline_svg(svg: bytes) -> bytes:
@@ -193,29 +206,31 @@ def _run_dot(
 ) -> bytes:
     plugins = builtin_metrics_dir() if text_metrics == "builtin" and fmt == "svg" else None
     try:
-        proc = subprocess.run(
+        proc = _spawn_dot(
             [DOT_BINARY, *(PINNED_ARGS if pinned else ()), f"-T{fmt}"],
-            input=dot_source.encode("utf-8"),
-            capture_output=True,
-            timeout=timeout,
-            preexec_fn=_limit_memory_and_yield
-            if len(dot_source) > YIELD_ABOVE_BYTES
-            else _limit_memory,
-            check=False,
             env={**os.environ, "GVBINDIR": plugins} if plugins else None,
+            niceness=YIELD_NICENESS if len(dot_source) > YIELD_ABOVE_BYTES else 0,
         )
     except FileNotFoundError:
         raise RenderError(ERR_DOT_MISSING) from None
+    try:
+        stdout, stderr_bytes = proc.communicate(dot_source.encode("utf-8"), timeout=timeout)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         raise RenderError(ERR_TIMEOUT.format(seconds=timeout)) from None
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
     if proc.returncode != 0:
-        stderr = proc.stderr.decode("utf-8", "replace").strip()
+        stderr = stderr_bytes.decode("utf-8", "replace").strip()
         if proc.returncode < 0 or "out of memory" in stderr.lower() or "alloc" in stderr.lower():
             raise RenderError(ERR_MEMORY)
         # dot can print thousands of lines (one per node); the first few say what is wrong
         detail = "\n".join(stderr.splitlines()[:MAX_ERROR_LINES])[:MAX_ERROR_CHARS]
         raise RenderError(ERR_DOT_FAILED.format(detail=detail or f"exit status {proc.returncode}"))
-    return proc.stdout
+    return stdout
 
 
 def render(

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -267,6 +267,15 @@ def recording(
         return
     token = _recording.set(True)
     try:
+        # The project's row first, before anything is read (FOR NO KEY UPDATE, the lock the
+        # revision bump takes, which leaves other rows' foreign keys to the project free):
+        # no other edit of the design commits between what this one reads as "before" and
+        # what it writes, so its undo entry holds only its own change (it never undoes
+        # another user's) and the design it patches into the memo is exact. Undo and whole-
+        # design writes take this row first too: one lock order, no deadlock.
+        if connection.in_atomic_block:
+            locked = Project.objects.select_for_update(no_key=True).filter(pk=project.pk)
+            locked.values_list("pk").first()
         last_activity = Activity.objects.filter(project=project).aggregate(n=Max("id"))["n"] or 0
         if whole:
             before = project_schema(project)

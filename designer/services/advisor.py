@@ -105,7 +105,7 @@ def fix_apply(*, project: Project, rule: str, object: str, actor: Actor = None) 
     it is now, not as some page showed it.
     """
     # Lock the project row first, so two fixes (or a fix and an edit) run one after the other.
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     schema = project_schema(project)
     target = next(
         (

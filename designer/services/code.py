@@ -131,7 +131,7 @@ def design_apply_text(
     *, actor: Actor = None, project: Project, text: str, fmt: str, revision: int | None = None
 ) -> CodeCheck:
     """Apply the code view's text to the working design (one undoable edit)."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     project.refresh_from_db(fields=["revision"])
     if revision is not None and revision != project.revision:
         raise DesignError(ERR_CODE_STALE.format(loaded=revision, current=project.revision))

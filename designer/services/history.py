@@ -137,7 +137,7 @@ def _with_parts(current: m.Schema, data: dict[str, Any], target: str) -> m.Schem
 
 def _step(actor: Actor, project: Project, *, undo: bool) -> str:
     """Undo the actor's latest edit, or redo their latest undone one; returns its label."""
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     stack = DesignHistory.objects.filter(project=project, user=actor, undone=not undo)
     entry = stack.order_by("-id" if undo else "id").first()
     if entry is None:

@@ -73,7 +73,7 @@ def pattern_apply(
 ) -> Preview:
     """Apply the pattern to the working design atomically; returns what was applied."""
     # Serialise appliers: the pattern must run on the design it replaces.
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     preview = _preview(project_schema(project), pattern_id, table, options)
     schema_replace(actor=actor, project=project, schema=preview.schema)
     activity_log(

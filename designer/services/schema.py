@@ -293,7 +293,7 @@ def design_merge(
     Only tables that changed are rewritten. Returns the design as stored.
     """
     # Serialise writers: the merge must run on the design it replaces.
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(no_key=True).filter(pk=project.pk).first()
     old = project_schema(project)
     new = adopt_ids(old, schema, renames)
     if new == old and [t.id for t in new.tables] == [t.id for t in old.tables]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -307,6 +307,13 @@ def _scale(
     }
 
 
+class TableChoice(NamedTuple):
+    """A table the FK builder offers as the referenced one."""
+
+    uid: str
+    qualified_name: str
+
+
 def panel_context(
     access: ProjectAccess,
     table: DesignTable,
@@ -323,14 +330,22 @@ def panel_context(
     columns = list(DesignColumn.objects.filter(table=table).order_by("position", "id"))
     constraints = list(DesignConstraint.objects.filter(table=table).order_by("position", "id"))
     indexes = list(DesignIndex.objects.filter(table=table).order_by("position", "id"))
-    tables = list(DesignTable.objects.filter(project=project).order_by("schema_name", "name"))
+    # the FK builder's target list: names, not a model instance per table of the design
+    tables = [
+        TableChoice(uid, f"{schema}.{name}")
+        for uid, schema, name in DesignTable.objects.filter(project=project)
+        .order_by("schema_name", "name")
+        .values_list("uid", "schema_name", "name")
+    ]
     enums = DesignEnum.objects.filter(project=project).order_by("schema_name", "name")
     enum_types = [
         e.name if e.schema_name == "public" else f"{e.schema_name}.{e.name}" for e in enums
     ]
-    by_uid = {t.uid: t for t in tables}
     fk_posted = draft.get("fk")
-    ref_table = by_uid.get(fk_posted.get("ref_table", "")) if fk_posted else None
+    ref_uid = fk_posted.get("ref_table", "") if fk_posted else ""
+    ref_table = (
+        DesignTable.objects.filter(project=project, uid=ref_uid).first() if ref_uid else None
+    )
     table_values = draft.get("table")
     return {
         "access": access,

@@ -211,3 +211,20 @@ def test_a_placed_picture_of_hundreds_of_tables_draws_its_edges_as_curves():
         Schema(tables=tables[:10]), DiagramOptions(positions=dict(list(positions.items())[:10]))
     )
     assert "splines=spline" in small  # a small placed picture still routes around its tables
+
+
+def test_dot_runs_bounded_in_memory_and_a_big_picture_at_a_lower_priority():
+    """The limits are put on the running child (the app spawns it without forking itself):
+    the memory bound always, a lower priority for a big picture, before any input is sent."""
+    import os
+    import resource
+
+    for niceness in (0, render_module.YIELD_NICENESS):
+        proc = render_module._spawn_dot(["cat"], None, niceness)
+        try:
+            limit = resource.prlimit(proc.pid, resource.RLIMIT_AS)
+            assert limit == (render_module.MEMORY_LIMIT_BYTES,) * 2
+            own = os.getpriority(os.PRIO_PROCESS, 0)
+            assert os.getpriority(os.PRIO_PROCESS, proc.pid) == own + niceness
+        finally:
+            proc.communicate(b"")

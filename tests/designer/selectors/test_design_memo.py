@@ -265,11 +265,13 @@ def test_an_edits_panel_in_the_same_transaction_reads_the_patched_design(django_
 def test_another_app_process_gets_the_design_an_edit_patched_from_the_shared_cache(
     django_user_model, settings
 ):
-    """With Redis the app processes share the designs they read or patched: the process that
-    did not make the edit answers with one query (the revision), not a read of every row."""
+    """With Redis the app processes share the designs they read and the edits they make: the
+    process that did not make the edit answers with one query (the revision), not a read of
+    every row (the design shared whole before the edit, with the edit replayed on it)."""
     from designer.selectors import design
 
     settings.ERD_SHARE_DESIGNS = True
+    settings.ERD_CHECK_DESIGN_PATCH = False  # it reads the rows; this test compares itself
     owner = django_user_model.objects.create_user("share", password="pw-long-enough-1")
     project = project_create(owner=owner, name="Share")
     table_create(actor=owner, project=project, name="users")
@@ -289,3 +291,75 @@ def test_another_app_process_gets_the_design_an_edit_patched_from_the_shared_cac
     with CaptureQueriesContext(connection) as queries:
         project_schema(project)
     assert len(queries.captured_queries) > 1
+
+
+def _add_column(owner, project, name: str) -> None:
+    column_add(
+        actor=owner, table=project.design_tables.get(name="users"), name=name, data_type="text"
+    )
+
+
+def test_a_process_a_few_edits_behind_replays_the_edits_the_others_shared(
+    django_user_model, settings
+):
+    """Each table edit shares the tables it changed: a process holding the design a few edits
+    back replays them (one query, the revision) instead of reading or unpickling the whole
+    design; too far behind, it reads the rows."""
+    from designer.selectors import design
+
+    settings.ERD_SHARE_DESIGNS = True
+    settings.ERD_CHECK_DESIGN_PATCH = False  # it reads the rows; this test compares itself
+    owner = django_user_model.objects.create_user("replay", password="pw-long-enough-1")
+    project = project_create(owner=owner, name="Replay")
+    table_create(actor=owner, project=project, name="users")
+    table_create(actor=owner, project=project, name="orders")
+    old_key = design.design_key(project)
+    old = project_schema(project)  # this process's design, then the others edit
+    for n in range(3):
+        _add_column(owner, project, f"c{n}")
+    design._designs.clear()
+    design._remember(old_key, old)
+    design.cache.delete(design._shared_slot(old_key))  # nothing shared whole: replay only
+    with CaptureQueriesContext(connection) as queries:
+        schema = project_schema(project)
+    assert len(queries.captured_queries) == 1
+    assert _columns(schema)[-3:] == ["c0", "c1", "c2"]
+    assert schema == design._read_schema(project)
+
+    # more edits behind than it replays: the rows are read
+    behind_key = design.design_key(project)
+    behind = project_schema(project)
+    for n in range(design.REPLAY_EDITS + 1):
+        _add_column(owner, project, f"d{n}")
+    design._designs.clear()
+    design._remember(behind_key, behind)
+    with CaptureQueriesContext(connection) as queries:
+        schema = project_schema(project)
+    assert len(queries.captured_queries) > 1
+    assert _columns(schema)[-1] == f"d{design.REPLAY_EDITS}"
+
+
+def test_an_edit_in_a_process_that_holds_an_older_design_patches_the_replayed_one(
+    django_user_model, settings
+):
+    """The edit's own panel (in its transaction) reads the design patched onto the replayed
+    one, not every row."""
+    from designer.selectors import design
+
+    settings.ERD_SHARE_DESIGNS = True
+    settings.ERD_CHECK_DESIGN_PATCH = False  # it reads the rows; this test compares itself
+    owner = django_user_model.objects.create_user("replay2", password="pw-long-enough-1")
+    project = project_create(owner=owner, name="Replay 2")
+    table_create(actor=owner, project=project, name="users")
+    old_key = design.design_key(project)
+    old = project_schema(project)
+    _add_column(owner, project, "by_another_process")
+    design._designs.clear()
+    design._remember(old_key, old)
+    with transaction.atomic():
+        _add_column(owner, project, "here")
+        with CaptureQueriesContext(connection) as queries:
+            schema = project_schema(project)
+        assert len(queries.captured_queries) == 1
+    assert _columns(schema)[-2:] == ["by_another_process", "here"]
+    assert schema == design._read_schema(project)
