@@ -240,9 +240,10 @@ def remember_table_edit(
     the whole design shared; the edit itself is shared once committed.
 
     Nothing is remembered unless the revision is exactly ``bumps`` past ``before`` (no other
-    edit came between); inside a transaction, only once it commits with no later bump. ``settings.ERD_CHECK_DESIGN_PATCH`` (on in the tests) compares the
-    result with a fresh read and raises on any difference, so every edit the tests make
-    proves it."""
+    edit came between: a recorded edit takes the project's row before it reads ``before``);
+    inside a transaction, only once it commits with no later bump.
+    ``settings.ERD_CHECK_DESIGN_PATCH`` (on in the tests) compares the result with a fresh
+    read and raises on any difference, so every edit the tests make proves it."""
     if before is None:
         return
     after = design_key(project)
